@@ -1,0 +1,3 @@
+"""qualkit: process evaluation of social programs, offline and keyboard first."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""Allow `python -m qualkit`."""
+
+from qualkit.cli import main
+
+main()

@@ -1,0 +1,60 @@
+"""`qualkit codings import|export`: the CSV exchange of codings."""
+
+from __future__ import annotations
+
+import click
+
+from qualkit.cli._common import PROJECT, open_store
+from qualkit.errors import InputError
+
+
+@click.group()
+def codings() -> None:
+    """Exchange codings as CSV (columns document,start,end,code,coder)."""
+
+
+@codings.command("import")
+@PROJECT
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--coder", help="Attribute every row to this coder (the file may omit `coder`).")
+def import_(project: str, file: str, coder: str | None) -> None:
+    """Import codings from a CSV file; all rows or none.
+
+    \b
+    Example:
+      qualkit codings import lead.qualkit transcripts_sample/codings/maria.csv --coder maria
+    """
+    from qualkit.codings_io import import_codings
+
+    with open_store(project) as store:
+        result = import_codings(store, file, coder=coder)
+    click.echo(f"{project}: {result.added} codings added, {result.present} already present "
+               f"({', '.join(result.coders)})")
+
+
+@codings.command("export")
+@PROJECT
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--coder", "coders", multiple=True, help="Only this coder (repeatable).")
+@click.option("--with-text", is_flag=True, help="Add a `text` column with the coded passage.")
+def export(project: str, file: str, coders: tuple[str, ...], with_text: bool) -> None:
+    """Export codings to a CSV file ('-' for standard output).
+
+    \b
+    Example:
+      qualkit codings export lead.qualkit codings.csv
+      qualkit codings export lead.qualkit - --coder maria --with-text
+    """
+    from qualkit.codings_io import export_codings
+
+    with open_store(project) as store:
+        text = export_codings(store, coders=list(coders) or None, with_text=with_text)
+    if file == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        with open(file, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise InputError(f"{file}: cannot write ({exc.strerror})") from None
+    click.echo(f"{project}: {text.count(chr(10)) - 1} codings written to {file}")

@@ -1,0 +1,264 @@
+"""The project file: one SQLite database per project, the only place qualkit writes SQL.
+
+``Store`` opens (or creates) the file, checks that it is a qualkit project of a schema this version
+understands, applies pending named migrations and sets the connection up (WAL, foreign keys, a busy
+timeout, owner-only file mode). Tables are reached through small repositories:
+``store.documents``, ``store.codes``, ``store.codings``, ``store.memos``, ``store.history``,
+``store.runs``. Every user action is one transaction (``store.atomic()``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import stat
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from qualkit.errors import ProjectError
+from qualkit.store import schema
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+MIGRATION_SET = "qualkit"
+
+
+def now() -> str:
+    """UTC timestamp with milliseconds, ISO 8601: sortable as text."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _import_sqlite_utils():
+    # sqlite-utils imports pandas and numpy at import time only to map their scalar types to
+    # column types (about 0.3 s here). qualkit never hands it such values, so hide them while it
+    # loads; `qualkit status` must start fast. Modules already imported are left alone.
+    hidden = [name for name in ("pandas", "numpy") if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]
+    try:
+        import sqlite_utils
+        from sqlite_utils.migrations import Migrations
+    finally:
+        for name in hidden:
+            sys.modules.pop(name, None)
+    return sqlite_utils, Migrations
+
+
+def _migrations():
+    _, migrations_cls = _import_sqlite_utils()
+    migrations = migrations_cls(MIGRATION_SET)
+    schema.register(migrations)
+    return migrations
+
+
+class Store:
+    """An open project file. Use ``Store.open`` / ``Store.create`` as context managers."""
+
+    def __init__(self, path: Path, db) -> None:
+        from qualkit.store.codes import Codes
+        from qualkit.store.codings import Codings
+        from qualkit.store.documents import Documents
+        from qualkit.store.history import History
+        from qualkit.store.memos import Memos
+        from qualkit.store.runs import Runs
+
+        self.path = path
+        self.db = db
+        self.documents = Documents(self)
+        self.codes = Codes(self)
+        self.codings = Codings(self)
+        self.memos = Memos(self)
+        self.history = History(self)
+        self.runs = Runs(self)
+
+    # -- opening -----------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: str | os.PathLike) -> Store:
+        """Create a new, empty project file readable and writable by its owner only (0600)."""
+        path = Path(path)
+        if path.exists():
+            raise ProjectError(f"{path}: already exists; choose a new file name for the project")
+        if not path.parent.exists():
+            raise ProjectError(f"{path}: folder {path.parent} does not exist")
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+        try:
+            store = cls._connect(path)
+            store._migrate()
+            store.set_meta("created_at", now())
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return store
+
+    @classmethod
+    def open(cls, path: str | os.PathLike) -> Store:
+        """Open an existing project, applying pending migrations."""
+        path = Path(path)
+        _check_project_file(path)
+        store = cls._connect(path, check=True)
+        try:
+            store._migrate()
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    @classmethod
+    def _connect(cls, path: Path, *, check: bool = False) -> Store:
+        sqlite_utils, _ = _import_sqlite_utils()
+        conn = sqlite3.connect(str(path), check_same_thread=False)
+        try:
+            conn.execute("PRAGMA busy_timeout = 5000")
+            store = cls(path, sqlite_utils.Database(conn, execute_plugins=False))
+            if check:  # before anything below writes to a file that may not be ours
+                store._check_schema()
+            _make_private(path)
+            # WAL: readers (agreement, topics workers) never block the coder's writes.
+            conn.execute("PRAGMA journal_mode = WAL")
+            # FULL: each committed coding action survives power loss, not only a killed process.
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except BaseException as exc:
+            conn.close()
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise ProjectError(f"{path}: cannot open the project: {exc}") from None
+            raise
+        return store
+
+    def _check_schema(self) -> None:
+        app_id = self.db.execute("PRAGMA application_id").fetchone()[0]
+        if app_id != schema.APPLICATION_ID:
+            raise ProjectError(
+                f"{self.path}: an SQLite database, but not a qualkit project; "
+                "create one with `qualkit init`"
+            )
+        known = {m.name for m in _migrations()._migrations}
+        applied = {m.name for m in _migrations().applied(self.db)}
+        newer = sorted(applied - known)
+        if newer:
+            raise ProjectError(
+                f"{self.path}: written by a newer qualkit (schema {newer[-1]}); "
+                "upgrade qualkit to open it"
+            )
+
+    def _migrate(self) -> None:
+        migrations = _migrations()
+        if migrations.pending(self.db):
+            migrations.apply(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    # -- transactions, metadata, events ---------------------------------------------------------
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[Store]:
+        """One transaction: all of it commits, or none of it does."""
+        with self.db.atomic():
+            yield self
+
+    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        return self.db.execute(sql, params)
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.execute("SELECT value FROM project WHERE key = ?", [key]).fetchone()
+        return default if row is None else row[0]
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.atomic():
+            self.execute(
+                "INSERT INTO project (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+
+    def log(self, action: str, detail: dict[str, Any], *, coder: str | None = None) -> int:
+        """Append an event to the audit trail; call inside the action's transaction."""
+        cursor = self.execute(
+            "INSERT INTO events (at, coder, action, detail) VALUES (?, ?, ?, ?)",
+            [now(), coder, action, json.dumps(detail, ensure_ascii=False, sort_keys=True)],
+        )
+        return cursor.lastrowid
+
+    def events(self, *, action: str | None = None, limit: int | None = None) -> list:
+        from qualkit.models import Event
+
+        sql = "SELECT id, at, coder, action, detail FROM events"
+        params: list[Any] = []
+        if action:
+            sql += " WHERE action = ?"
+            params.append(action)
+        sql += " ORDER BY id"
+        if limit:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [
+            Event(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in self.execute(sql, params)
+        ]
+
+    def counts(self) -> dict[str, int]:
+        """The headline numbers that `qualkit status` prints."""
+        tables = {
+            "documents": "documents",
+            "segments": "segments",
+            "codes": "codes WHERE status = 'active'",
+            "coders": "coders",
+            "codings": "codings",
+            "memos": "memos",
+        }
+        return {
+            key: self.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
+            for key, source in tables.items()
+        }
+
+    def dump(self) -> str:
+        """The whole database as SQL text: tests compare it before and after a refused input."""
+        return "\n".join(self.db.conn.iterdump())
+
+    # -- outcome runs (thin delegates kept on Store for the outcome CLI) -------------------------
+
+    def save_outcome_run(self, name: str, *, params: dict, result: dict, pairs: list) -> int:
+        return self.runs.save_outcome_run(name, params=params, result=result, pairs=pairs)
+
+    def outcome_run(self, name: str):
+        return self.runs.outcome_run(name)
+
+    def outcome_runs(self) -> list:
+        return self.runs.outcome_runs()
+
+
+def _check_project_file(path: Path) -> None:
+    """Refuse, before SQLite touches it, anything that is not an existing SQLite file."""
+    if not path.exists():
+        raise ProjectError(f"{path}: no such project; create it with `qualkit init {path}`")
+    if path.is_dir():
+        raise ProjectError(f"{path}: is a folder; give the project file (e.g. {path}/lead.qualkit)")
+    with open(path, "rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        raise ProjectError(
+            f"{path}: not a qualkit project (not an SQLite database); "
+            "create one with `qualkit init`"
+        )
+
+
+def _make_private(path: Path) -> None:
+    """Transcripts are sensitive: the project file is readable by its owner only."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077 and path.stat().st_uid == os.getuid():
+            path.chmod(0o600)
+    except OSError:
+        pass

@@ -1,0 +1,136 @@
+"""Coders, codings (character spans) and per-coder document completion."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from qualkit.errors import QualkitError
+from qualkit.models import CODER_KINDS, Coder, Coding
+
+if TYPE_CHECKING:
+    from qualkit.store import Store
+
+_COLUMNS = 'id, document_id, code_id, coder_id, start, "end", created_at'
+
+
+class Codings:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- coders --------------------------------------------------------------------------------
+
+    def coders(self) -> list[Coder]:
+        rows = self.store.execute("SELECT id, name, kind FROM coders ORDER BY name")
+        return [Coder(*r) for r in rows]
+
+    def coder(self, name: str) -> Coder | None:
+        row = self.store.execute("SELECT id, name, kind FROM coders WHERE name = ?", [name])
+        found = row.fetchone()
+        return None if found is None else Coder(*found)
+
+    def ensure_coder(self, name: str, *, kind: str = "human") -> Coder:
+        """The coder called ``name``, created on first use (in the caller's transaction)."""
+        name = name.strip()
+        if not name:
+            raise QualkitError("coder name is empty; pass --coder NAME")
+        if kind not in CODER_KINDS:
+            raise ValueError(kind)
+        found = self.coder(name)
+        if found is not None:
+            return found
+        from qualkit.store import now
+
+        cursor = self.store.execute(
+            "INSERT INTO coders (name, kind, created_at) VALUES (?, ?, ?)", [name, kind, now()]
+        )
+        return Coder(cursor.lastrowid, name, kind)
+
+    # -- codings -------------------------------------------------------------------------------
+
+    def for_document(
+        self, document_id: int, *, coder_ids: Iterable[int] | None = None
+    ) -> list[Coding]:
+        sql = f"SELECT {_COLUMNS} FROM codings WHERE document_id = ?"
+        params: list = [document_id]
+        if coder_ids is not None:
+            ids = list(coder_ids)
+            sql += f" AND coder_id IN ({','.join('?' * len(ids))})"
+            params += ids
+        rows = self.store.execute(sql + ' ORDER BY start, "end", code_id, coder_id', params)
+        return [Coding(*r) for r in rows]
+
+    def all(self, *, coder_ids: Iterable[int] | None = None) -> list[Coding]:
+        sql = f"SELECT {_COLUMNS} FROM codings"
+        params: list = []
+        if coder_ids is not None:
+            ids = list(coder_ids)
+            sql += f" WHERE coder_id IN ({','.join('?' * len(ids))})"
+            params = ids
+        rows = self.store.execute(sql + ' ORDER BY document_id, start, "end", code_id', params)
+        return [Coding(*r) for r in rows]
+
+    def get(self, coding_id: int) -> Coding | None:
+        row = self.store.execute(f"SELECT {_COLUMNS} FROM codings WHERE id = ?", [coding_id])
+        found = row.fetchone()
+        return None if found is None else Coding(*found)
+
+    def count(self, *, document_id: int | None = None, code_id: int | None = None) -> int:
+        clauses, params = [], []
+        for column, value in (("document_id", document_id), ("code_id", code_id)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        return self.store.execute(f"SELECT count(*) FROM codings{where}", params).fetchone()[0]
+
+    def counts_by_code(self, coder_id: int) -> dict[int, int]:
+        rows = self.store.execute(
+            "SELECT code_id, count(*) FROM codings WHERE coder_id = ? GROUP BY code_id", [coder_id]
+        )
+        return dict(rows.fetchall())
+
+    def coded_segment_counts(self, coder_id: int) -> dict[int, int]:
+        """Per document: how many segments this coder's codings touch (progress)."""
+        rows = self.store.execute(
+            "SELECT s.document_id, count(*) FROM segments s WHERE EXISTS ("
+            " SELECT 1 FROM codings c WHERE c.document_id = s.document_id AND c.coder_id = ?"
+            ' AND c.start < s."end" AND s.start < c."end") GROUP BY s.document_id',
+            [coder_id],
+        )
+        return dict(rows.fetchall())
+
+    def counts_by_coder(self) -> dict[str, int]:
+        rows = self.store.execute(
+            "SELECT k.name, count(c.id) FROM coders k LEFT JOIN codings c ON c.coder_id = k.id "
+            "GROUP BY k.id ORDER BY k.name"
+        )
+        return dict(rows.fetchall())
+
+    # -- completion ----------------------------------------------------------------------------
+
+    def completed(self, coder_id: int) -> set[int]:
+        rows = self.store.execute(
+            "SELECT document_id FROM completions WHERE coder_id = ?", [coder_id]
+        )
+        return {r[0] for r in rows}
+
+    def completion_table(self) -> dict[str, set[int]]:
+        """Coder name → ids of the documents that coder marked done."""
+        table: dict[str, set[int]] = {c.name: set() for c in self.coders()}
+        rows = self.store.execute(
+            "SELECT k.name, c.document_id FROM completions c JOIN coders k ON k.id = c.coder_id"
+        )
+        for name, document_id in rows:
+            table[name].add(document_id)
+        return table
+
+    # -- bulk edits that are not user actions (re-anchoring on replace) -------------------------
+
+    def move(self, coding_id: int, start: int, end: int) -> None:
+        self.store.execute(
+            'UPDATE OR REPLACE codings SET start = ?, "end" = ? WHERE id = ?', [start, end, coding_id]
+        )
+
+    def delete_many(self, ids: list[int]) -> None:
+        self.store.db.conn.executemany("DELETE FROM codings WHERE id = ?", [(i,) for i in ids])
