@@ -34,7 +34,15 @@ if TYPE_CHECKING:
     from qualkit.store import Store
 
 CODE_KEYS = (
-    "name", "description", "include", "exclude", "example", "color", "hotkey", "codes", "status",
+    "name",
+    "description",
+    "include",
+    "exclude",
+    "example",
+    "color",
+    "hotkey",
+    "codes",
+    "status",
     "origin",
 )
 TOP_KEYS = ("codebook", "version", "description", "codes")
@@ -101,6 +109,9 @@ def parse_codebook(text: str, *, source: str = "<codebook>") -> Codebook:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         line = mark.line + 1 if mark else None
+        context = getattr(exc, "context_mark", None)
+        if context is not None and context.line + 1 != line:
+            problem += f" ({getattr(exc, 'context', 'it')} on line {context.line + 1})"
         raise InputError(located(source, f"YAML syntax error: {problem}", line=line)) from None
     if root is None:
         raise InputError(f"{source}: the codebook is empty; add a `codes:` list")
@@ -202,8 +213,9 @@ class _Reader:
             raise self.fail(node, f"code '{name}': hotkey '{value}' must be one character")
         if value in RESERVED_KEYS:
             raise self.fail(
-                node, f"code '{name}': hotkey '{value}' is a reserved key of the coding screen; "
-                "choose another letter"
+                node,
+                f"code '{name}': hotkey '{value}' is a reserved key of the coding screen; "
+                "choose another letter",
             )
         if value in self.hotkeys:
             other, line = self.hotkeys[value]
@@ -222,6 +234,7 @@ class _Reader:
 
 def dump_codebook(codebook: Codebook) -> str:
     """The codebook as YAML that ``parse_codebook`` reads back to the same codebook."""
+
     def code(spec: CodeSpec) -> dict[str, Any]:
         out: dict[str, Any] = {"name": spec.name}
         for key in TEXT_FIELDS:
@@ -240,14 +253,19 @@ def dump_codebook(codebook: Codebook) -> str:
 
     data: dict[str, Any] = {}
     for key, value in (
-        ("codebook", codebook.title), ("version", codebook.version),
+        ("codebook", codebook.title),
+        ("version", codebook.version),
         ("description", codebook.description),
     ):
         if value:
             data[key] = value
     data["codes"] = [code(spec) for spec in codebook.codes]
     return yaml.dump(
-        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=96,
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=96,
         default_flow_style=False,
     )
 
@@ -287,9 +305,13 @@ def apply_codebook(store: Store, codebook: Codebook) -> LoadReport:
         store.execute("UPDATE codes SET hotkey = NULL")
         for position, (spec, parent) in _positions(codebook):
             fields = {
-                "name": spec.name, "parent_id": ids[parent.name] if parent else None,
-                "position": position, "color": spec.color, "hotkey": spec.hotkey,
-                "status": spec.status, **{k: getattr(spec, k) for k in TEXT_FIELDS},
+                "name": spec.name,
+                "parent_id": ids[parent.name] if parent else None,
+                "position": position,
+                "color": spec.color,
+                "hotkey": spec.hotkey,
+                "status": spec.status,
+                **{k: getattr(spec, k) for k in TEXT_FIELDS},
             }
             current = existing.get(spec.name.casefold())
             if current is None:
@@ -300,9 +322,7 @@ def apply_codebook(store: Store, codebook: Codebook) -> LoadReport:
                 ids[spec.name] = current.id
                 seen.add(current.id)
                 updated.append(spec.name)
-        retired = [
-            c for c in existing.values() if c.id not in seen and c.status == "active"
-        ]
+        retired = [c for c in existing.values() if c.id not in seen and c.status == "active"]
         for code in retired:
             store.codes.update(code.id, {"status": "retired"})
         _save_meta(store, codebook)
@@ -343,8 +363,12 @@ def project_codebook(store: Store) -> Codebook:
 
     def spec(code) -> CodeSpec:
         return CodeSpec(
-            name=code.name, color=code.color, hotkey=code.hotkey, status=code.status,
-            origin=code.origin, children=tuple(spec(c) for c in children.get(code.id, [])),
+            name=code.name,
+            color=code.color,
+            hotkey=code.hotkey,
+            status=code.status,
+            origin=code.origin,
+            children=tuple(spec(c) for c in children.get(code.id, [])),
             **{k: getattr(code, k) for k in TEXT_FIELDS},
         )
 

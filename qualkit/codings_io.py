@@ -67,9 +67,14 @@ def _read_rows(path: Path, *, need_coder: bool) -> list[tuple[int, dict[str, str
             missing = [c for c in required if c not in header]
             if missing:
                 hint = " (or pass --coder NAME)" if missing == ["coder"] else ""
-                raise InputError(located(
-                    path, f"missing column {', '.join(missing)}{hint}; "
-                    f"expected columns: {','.join(COLUMNS)}", line=1))
+                raise InputError(
+                    located(
+                        path,
+                        f"missing column {', '.join(missing)}{hint}; "
+                        f"expected columns: {','.join(COLUMNS)}",
+                        line=1,
+                    )
+                )
             rows = [
                 (reader.line_num, {k.strip(): (v or "").strip() for k, v in row.items() if k})
                 for row in reader
@@ -98,20 +103,26 @@ def _resolve(store: Store, path: Path, line: int, row: dict[str, str], coder: st
     except ValueError:
         raise fail(f"start '{row['start']}' and end '{row['end']}' must be whole numbers") from None
     if not 0 <= start < end <= document.length:
-        raise fail(f"span {start}-{end} is outside the text of '{document.name}' "
-                   f"(0-{document.length}) or empty")
+        raise fail(
+            f"span {start}-{end} is outside the text of '{document.name}' "
+            f"(0-{document.length}) or empty"
+        )
     name = row.get("coder") or coder or ""
     if coder and name != coder:
         raise fail(f"coder '{name}' differs from --coder '{coder}'")
-    if "text" in row and row["text"]:
+    if row.get("text"):
         actual = store.documents.text(document.id)[start:end]
         if " ".join(actual.split()) != " ".join(row["text"].split()):
-            raise fail(f"the text at {start}-{end} of '{document.name}' is not the CSV's text "
-                       "column; the codings were made on another version of the transcript")
+            raise fail(
+                f"the text at {start}-{end} of '{document.name}' is not the CSV's text "
+                "column; the codings were made on another version of the transcript"
+            )
     return document.id, start, end, code.id, name
 
 
-def export_codings(store: Store, *, coders: list[str] | None = None, with_text: bool = False) -> str:
+def export_codings(
+    store: Store, *, coders: list[str] | None = None, with_text: bool = False
+) -> str:
     """All codings (or those of ``coders``) as CSV text, in a stable order."""
     documents = {d.id: d.name for d in store.documents.list()}
     codes = {c.id: c.name for c in store.codes.list(include_retired=True)}
@@ -120,11 +131,20 @@ def export_codings(store: Store, *, coders: list[str] | None = None, with_text: 
     if coders:
         unknown = sorted(set(coders) - set(names.values()))
         if unknown:
-            raise InputError(f"unknown coder {', '.join(unknown)}; coders: "
-                             f"{', '.join(sorted(names.values())) or 'none yet'}")
+            raise InputError(
+                f"unknown coder {', '.join(unknown)}; coders: "
+                f"{', '.join(sorted(names.values())) or 'none yet'}"
+            )
         ids = [i for i, n in names.items() if n in coders]
     rows = [
-        (documents[c.document_id], c.start, c.end, codes[c.code_id], names[c.coder_id], c.document_id)
+        (
+            documents[c.document_id],
+            c.start,
+            c.end,
+            codes[c.code_id],
+            names[c.coder_id],
+            c.document_id,
+        )
         for c in store.codings.all(coder_ids=ids)
     ]
     rows.sort(key=lambda r: r[:5])
@@ -135,6 +155,6 @@ def export_codings(store: Store, *, coders: list[str] | None = None, with_text: 
     for *fields, document_id in rows:
         if with_text:
             text = texts.setdefault(document_id, store.documents.text(document_id))
-            fields.append(text[fields[1]:fields[2]])
+            fields.append(text[fields[1] : fields[2]])
         writer.writerow(fields)
     return out.getvalue()

@@ -22,7 +22,9 @@ def docx_text(path: Path, data: bytes) -> str:
 
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise InputError(f"{path}: not a valid Word .docx file ({exc}); re-save it from Word") from None
+        raise InputError(
+            f"{path}: not a valid Word .docx file ({exc}); re-save it from Word"
+        ) from None
     parts: list[str] = []
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]

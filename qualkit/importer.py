@@ -57,7 +57,9 @@ def collect(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and _is_transcript(p))
             if not found:
-                raise InputError(f"{path}: no transcripts (.txt .md .vtt .srt .docx) in this folder")
+                raise InputError(
+                    f"{path}: no transcripts (.txt .md .vtt .srt .docx) in this folder"
+                )
             files += found
             if (path / META_FILE).is_file():
                 metas.append(path / META_FILE)
@@ -139,8 +141,9 @@ def _check_replace(store: Store, item: _Planned, *, replace: bool, force: bool) 
             f"({len(codings)} codings); use --replace to replace it"
         )
     old_text = store.documents.text(existing.id)
-    result = reanchor(old_text, item.transcript.text, codings, store.memos.list(
-        document_id=existing.id))
+    result = reanchor(
+        old_text, item.transcript.text, codings, store.memos.list(document_id=existing.id)
+    )
     if result.lost and not force:
         coders = {c.id: c.name for c in store.codings.coders()}
         who = ", ".join(sorted({coders[c.coder_id] for c in result.lost}))
@@ -187,10 +190,15 @@ def _write(
                 entry.apply(store, document.id)
                 report.metadata_updated.append(entry.name)
         if planned or report.metadata_updated:
-            store.log("import", {
-                "added": report.added, "replaced": report.replaced,
-                "dropped_codings": report.dropped_codings, "metadata": report.metadata_updated,
-            })
+            store.log(
+                "import",
+                {
+                    "added": report.added,
+                    "replaced": report.replaced,
+                    "dropped_codings": report.dropped_codings,
+                    "metadata": report.metadata_updated,
+                },
+            )
     if progress and total:
         progress(total, total)
 
@@ -198,8 +206,13 @@ def _write(
 def _store_document(store: Store, item: _Planned, rows: list, at: str) -> int:
     transcript = item.transcript
     fields = dict(
-        text=transcript.text, sha256=item.sha256, format=transcript.format,
-        source=str(item.path), encoding=transcript.encoding, segments=rows, imported_at=at,
+        text=transcript.text,
+        sha256=item.sha256,
+        format=transcript.format,
+        source=str(item.path),
+        encoding=transcript.encoding,
+        segments=rows,
+        imported_at=at,
     )
     if item.existing is None:
         return store.documents.add(name=item.name, **fields)

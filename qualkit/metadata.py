@@ -20,8 +20,14 @@ if TYPE_CHECKING:
     from qualkit.store import Store
 
 NAME_COLUMNS = ("file", "document", "name")
-KINDS = {"interview": "interview", "focus_group": "focus_group", "focus group": "focus_group",
-         "focus-group": "focus_group", "fg": "focus_group", "other": "other"}
+KINDS = {
+    "interview": "interview",
+    "focus_group": "focus_group",
+    "focus group": "focus_group",
+    "focus-group": "focus_group",
+    "fg": "focus_group",
+    "other": "other",
+}
 _DATE = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?$")
 # Speaker labels that, unless the metadata says otherwise, belong to the research team.
 _RESEARCHER = re.compile(
@@ -58,19 +64,28 @@ def read_metadata(path: Path, known: set[str], warnings: list[str]) -> list[Docu
     name_col = next((c for c in NAME_COLUMNS if c in header), None)
     if name_col is None:
         raise InputError(
-            located(path, "no 'file' column (the document's file name); expected columns: "
-                    "file, kind, role, site, date, case_id, speakers", line=1)
+            located(
+                path,
+                "no 'file' column (the document's file name); expected columns: "
+                "file, kind, role, site, date, case_id, speakers",
+                line=1,
+            )
         )
     entries: dict[str, DocumentMeta] = {}
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        entry = _entry(path, number, dict(zip(header, (c.strip() for c in row), strict=False)),
-                       name_col)
+        entry = _entry(
+            path, number, dict(zip(header, (c.strip() for c in row), strict=False)), name_col
+        )
         if entry.name in entries:
-            raise InputError(located(
-                path, f"'{entry.name}' is listed twice (also line {entries[entry.name].line})",
-                line=number))
+            raise InputError(
+                located(
+                    path,
+                    f"'{entry.name}' is listed twice (also line {entries[entry.name].line})",
+                    line=number,
+                )
+            )
         entries[entry.name] = entry
     for name in sorted(set(entries) - known):
         warnings.append(f"{path}: no document named '{name}' in the project; row ignored")
@@ -88,13 +103,17 @@ def _entry(path: Path, line: int, values: dict[str, str], name_col: str) -> Docu
         if key == "kind":
             kind = KINDS.get(value.lower())
             if kind is None:
-                raise InputError(located(
-                    path, f"kind '{value}' is not interview, focus_group or other", line=line))
+                raise InputError(
+                    located(
+                        path, f"kind '{value}' is not interview, focus_group or other", line=line
+                    )
+                )
             entry.fields["kind"] = kind
         elif key == "date":
             if not _DATE.match(value):
-                raise InputError(located(
-                    path, f"date '{value}' is not YYYY-MM-DD (or YYYY-MM)", line=line))
+                raise InputError(
+                    located(path, f"date '{value}' is not YYYY-MM-DD (or YYYY-MM)", line=line)
+                )
             entry.fields["date"] = value
         elif key in ("role", "site", "case_id"):
             entry.fields[key] = value
@@ -110,9 +129,14 @@ def _speakers(path: Path, line: int, value: str) -> dict[str, str]:
     for part in filter(None, (p.strip() for p in value.split(";"))):
         label, sep, role = part.partition("=")
         if not sep or not label.strip() or not role.strip():
-            raise InputError(located(
-                path, f"speakers entry '{part}' is not LABEL=role "
-                "(e.g. 'FACILITATOR=facilitator; OFFICER 1=patrol officer')", line=line))
+            raise InputError(
+                located(
+                    path,
+                    f"speakers entry '{part}' is not LABEL=role "
+                    "(e.g. 'FACILITATOR=facilitator; OFFICER 1=patrol officer')",
+                    line=line,
+                )
+            )
         speakers[label.strip()] = role.strip()
     return speakers
 
@@ -125,5 +149,8 @@ def auto_roles(labels: set[str]) -> dict[str, str | None]:
 def is_researcher(role: str | None) -> bool:
     """Whether a speaker role belongs to the research team (left out of topic modelling)."""
     return bool(role) and role.strip().lower() in {
-        "interviewer", "facilitator", "moderator", "researcher"
+        "interviewer",
+        "facilitator",
+        "moderator",
+        "researcher",
     }

@@ -1,4 +1,4 @@
-"""Frozen records that the store returns: documents, segments, codes, coders, codings, memos, events.
+"""Frozen records the store returns: documents, segments, codes, coders, codings, memos, events.
 
 Positions (``start``, ``end``) are Unicode code point offsets into the document's stored text, end
 exclusive: the REFI-QDA convention, and what Python's ``str`` slicing uses.

@@ -34,7 +34,7 @@ def reanchor(old: str, new: str, codings: list[Coding], memos: list[Memo]) -> Re
     result = Reanchored()
     scale = len(new) / max(len(old), 1)
     for coding in codings:
-        found = _find(old[coding.start:coding.end], new, coding.start * scale)
+        found = _find(old[coding.start : coding.end], new, coding.start * scale)
         if found is None:
             result.lost.append(coding)
         elif found != coding.start:
@@ -42,7 +42,7 @@ def reanchor(old: str, new: str, codings: list[Coding], memos: list[Memo]) -> Re
     for memo in memos:
         if memo.start is None or memo.end is None:
             continue
-        found = _find(old[memo.start:memo.end], new, memo.start * scale)
+        found = _find(old[memo.start : memo.end], new, memo.start * scale)
         if found != memo.start:
             end = None if found is None else found + memo.end - memo.start
             result.memos_moved.append((memo, found, end))

@@ -17,18 +17,25 @@ def project_status(store: Store) -> dict[str, Any]:
     for coder in store.codings.coders():
         done = sorted(names[i] for i in store.codings.completed(coder.id))
         coded = sum(store.codings.coded_segment_counts(coder.id).values())
-        completion.append({
-            "coder": coder.name,
-            "kind": coder.kind,
-            "codings": by_coder.get(coder.name, 0),
-            "done": len(done),
-            "documents_done": done,
-            "coded_segments": coded,
-            "coded_segments_pct": 100.0 * coded / counts["segments"] if counts["segments"] else 0.0,
-        })
+        completion.append(
+            {
+                "coder": coder.name,
+                "kind": coder.kind,
+                "codings": by_coder.get(coder.name, 0),
+                "done": len(done),
+                "documents_done": done,
+                "coded_segments": coded,
+                "coded_segments_pct": 100.0 * coded / counts["segments"]
+                if counts["segments"]
+                else 0.0,
+            }
+        )
     runs = [
-        {"name": r.name, "created_at": r.created_at,
-         "n_treated_matched": r.result.get("n_treated_matched")}
+        {
+            "name": r.name,
+            "created_at": r.created_at,
+            "n_treated_matched": r.result.get("n_treated_matched"),
+        }
         for r in store.runs.outcome_runs()
     ]
     return {

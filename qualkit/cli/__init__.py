@@ -14,35 +14,42 @@ import click
 from qualkit import __version__
 from qualkit.errors import QualkitError
 
-# command name -> "module:attribute" (modules under qualkit.cli)
+# command name -> ("module:attribute" under qualkit.cli, one-line help shown by `qualkit --help`)
 _COMMANDS = {
-    "init": "project:init",
-    "import": "project:import_",
-    "status": "project:status",
-    "codebook": "project:codebook",
-    "codings": "codings:codings",
-    "code": "tui:code",
-    "demo": "tui:demo",
-    "agree": "agree:agree",
-    "disagreements": "agree:disagreements",
-    "topics": "topics:topics",
-    "outcomes": "outcomes:outcomes",
+    "init": ("project:init", "Create a new, empty project file (readable by you only)."),
+    "import": (
+        "project:import_",
+        "Import transcripts (.txt .md .vtt .srt .docx): files or folders.",
+    ),
+    "status": ("project:status", "Counts, each coder's progress and saved runs."),
+    "codebook": ("project:codebook", "Load a YAML codebook into the project, or export it."),
+    "codings": ("codings:codings", "Exchange codings as CSV; mark documents done."),
+    "code": ("tui:code", "Open the coding workbench (the TUI) as a coder."),
+    "demo": ("tui:demo", "Build the sample project and open the coding workbench on it."),
+    "agree": ("agree:agree", "Inter-rater agreement: per code, pooled, and pairwise."),
+    "disagreements": ("agree:disagreements", "List where two coders differ, with the text."),
+    "topics": ("topics:topics", "Suggest emergent themes with BERTopic, mapped to the codebook."),
+    "outcomes": ("outcomes:outcomes", "Propensity-score matching and effect estimates (ATT)."),
 }
 
 
 class LazyGroup(click.Group):
-    """A group that imports a subcommand's module only when that command is asked for."""
+    """A group that imports a subcommand's module only when that command runs."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(_COMMANDS)
+        return list(_COMMANDS)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        target = _COMMANDS.get(name)
-        if target is None:
+        if name not in _COMMANDS:
             return None
-        module_name, attr = target.split(":")
+        module_name, attr = _COMMANDS[name][0].split(":")
         module = importlib.import_module(f"qualkit.cli.{module_name}")
         return getattr(module, attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Listing from the table keeps `qualkit --help` from importing every command module.
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, help_) for name, (_, help_) in _COMMANDS.items()])
 
     def invoke(self, ctx: click.Context):
         try:

@@ -26,7 +26,9 @@ def warn(message: str) -> None:
     click.echo(f"qualkit: warning: {message}", err=True)
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, right: set[int] = frozenset()) -> str:
+def table(
+    headers: Sequence[str], rows: Iterable[Sequence[Any]], *, right: set[int] = frozenset()
+) -> str:
     """A plain, aligned text table (rich is slower to import than `qualkit status` may take)."""
     cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in r] for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
@@ -47,10 +49,17 @@ def progress_bar(label: str):
     if not sys.stderr.isatty():
         return None
     from rich.progress import (
-        BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn,
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
     )
 
     return Progress(
-        TextColumn(label), BarColumn(), DownloadColumn(binary_units=False), TimeRemainingColumn(),
+        TextColumn(label),
+        BarColumn(),
+        DownloadColumn(binary_units=False),
+        TimeRemainingColumn(),
         transient=True,
     )

@@ -10,8 +10,12 @@ from qualkit.errors import InputError
 
 @click.command()
 @PROJECT
-@click.option("--codebook", "codebook_file", type=click.Path(dir_okay=False),
-              help="A YAML codebook to load into the new project.")
+@click.option(
+    "--codebook",
+    "codebook_file",
+    type=click.Path(dir_okay=False),
+    help="A YAML codebook to load into the new project.",
+)
 def init(project: str, codebook_file: str | None) -> None:
     """Create a new, empty project file (readable by you only).
 
@@ -34,13 +38,20 @@ def init(project: str, codebook_file: str | None) -> None:
 @click.command("import")
 @PROJECT
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("--meta", type=click.Path(dir_okay=False),
-              help="CSV of document metadata (file, kind, role, site, date, case_id, speakers).")
+@click.option(
+    "--meta",
+    type=click.Path(dir_okay=False),
+    help="CSV of document metadata (file, kind, role, site, date, case_id, speakers).",
+)
 @click.option("--replace", is_flag=True, help="Replace documents whose file has changed.")
-@click.option("--force", is_flag=True,
-              help="With --replace: drop codings whose text is gone from the new version.")
-def import_(project: str, paths: tuple[str, ...], meta: str | None, replace: bool,
-            force: bool) -> None:
+@click.option(
+    "--force",
+    is_flag=True,
+    help="With --replace: drop codings whose text is gone from the new version.",
+)
+def import_(
+    project: str, paths: tuple[str, ...], meta: str | None, replace: bool, force: bool
+) -> None:
     """Import transcripts (.txt .md .vtt .srt .docx): files or folders.
 
     A folder's documents.csv is read as metadata. Importing an unchanged file again does
@@ -61,7 +72,11 @@ def import_(project: str, paths: tuple[str, ...], meta: str | None, replace: boo
             with bar:
                 task = bar.add_task("import", total=None)
                 report = import_transcripts(
-                    store, paths, meta=meta, replace=replace, force=force,
+                    store,
+                    paths,
+                    meta=meta,
+                    replace=replace,
+                    force=force,
                     progress=lambda done, total: bar.update(task, completed=done, total=total),
                 )
     for message in report.warnings:
@@ -91,28 +106,52 @@ def status(project: str, as_json: bool) -> None:
     if as_json:
         echo_json(data)
         return
-    counts = ", ".join(f"{data[k]} {k}" for k in ("documents", "segments", "codes", "coders",
-                                                    "codings", "memos"))
+    counts = ", ".join(
+        f"{data[k]} {k}" for k in ("documents", "segments", "codes", "coders", "codings", "memos")
+    )
     click.echo(f"{project}: {counts}")
     if data["completion"]:
-        rows = [(c["coder"], c["kind"], c["codings"], f"{c['done']}/{data['documents']}",
-                 f"{c['coded_segments_pct']:.0f}%") for c in data["completion"]]
+        rows = [
+            (
+                c["coder"],
+                c["kind"],
+                c["codings"],
+                f"{c['done']}/{data['documents']}",
+                f"{c['coded_segments_pct']:.0f}%",
+            )
+            for c in data["completion"]
+        ]
         click.echo()
-        click.echo(table(["coder", "kind", "codings", "done", "segments coded"], rows,
-                         right={2, 3, 4}))
+        click.echo(
+            table(["coder", "kind", "codings", "done", "segments coded"], rows, right={2, 3, 4})
+        )
     if data["outcome_runs"]:
         click.echo()
-        click.echo(table(["outcome run", "saved", "treated matched"],
-                         [(r["name"], r["created_at"][:16], r["n_treated_matched"])
-                          for r in data["outcome_runs"]]))
+        click.echo(
+            table(
+                ["outcome run", "saved", "treated matched"],
+                [
+                    (r["name"], r["created_at"][:16], r["n_treated_matched"])
+                    for r in data["outcome_runs"]
+                ],
+            )
+        )
 
 
 @click.command()
 @PROJECT
-@click.option("--load", "load_file", type=click.Path(dir_okay=False),
-              help="Load a YAML codebook: add and update codes, retire codes not in the file.")
-@click.option("--export", "export_file", type=click.Path(dir_okay=False),
-              help="Write the project's codebook as YAML ('-' for standard output).")
+@click.option(
+    "--load",
+    "load_file",
+    type=click.Path(dir_okay=False),
+    help="Load a YAML codebook: add and update codes, retire codes not in the file.",
+)
+@click.option(
+    "--export",
+    "export_file",
+    type=click.Path(dir_okay=False),
+    help="Write the project's codebook as YAML ('-' for standard output).",
+)
 def codebook(project: str, load_file: str | None, export_file: str | None) -> None:
     """Load a YAML codebook into the project, or export the project's codebook.
 
@@ -128,9 +167,11 @@ def codebook(project: str, load_file: str | None, export_file: str | None) -> No
     with open_store(project) as store:
         if load_file:
             report = apply_codebook(store, load_codebook(load_file))
-            click.echo(f"{project}: {len(report.added)} codes added, {len(report.updated)} "
-                       f"updated, {len(report.retired)} retired"
-                       + (f" ({', '.join(report.retired)})" if report.retired else ""))
+            click.echo(
+                f"{project}: {len(report.added)} codes added, {len(report.updated)} "
+                f"updated, {len(report.retired)} retired"
+                + (f" ({', '.join(report.retired)})" if report.retired else "")
+            )
             return
         text = dump_codebook(project_codebook(store))
     if export_file == "-":

@@ -204,9 +204,7 @@ class Store:
         if limit:
             sql += " LIMIT ?"
             params.append(limit)
-        return [
-            Event(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in self.execute(sql, params)
-        ]
+        return [Event(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in self.execute(sql, params)]
 
     def counts(self) -> dict[str, int]:
         """The headline numbers that `qualkit status` prints."""

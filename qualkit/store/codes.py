@@ -16,8 +16,18 @@ _COLUMNS = (
     "origin, origin_detail, status"
 )
 EDITABLE = (
-    "name", "parent_id", "position", "description", "include", "exclude", "example", "color",
-    "hotkey", "origin", "origin_detail", "status",
+    "name",
+    "parent_id",
+    "position",
+    "description",
+    "include",
+    "exclude",
+    "example",
+    "color",
+    "hotkey",
+    "origin",
+    "origin_detail",
+    "status",
 )
 
 
@@ -85,7 +95,8 @@ class Codes:
         row = _encode({"created_at": now(), **fields})
         columns = ", ".join(f'"{k}"' for k in row)
         cursor = self.store.execute(
-            f"INSERT INTO codes ({columns}) VALUES ({', '.join('?' * len(row))})", list(row.values())
+            f"INSERT INTO codes ({columns}) VALUES ({', '.join('?' * len(row))})",
+            list(row.values()),
         )
         return cursor.lastrowid
 

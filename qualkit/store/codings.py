@@ -115,6 +115,13 @@ class Codings:
         )
         return {r[0] for r in rows}
 
+    def completed_at(self, coder_id: int, document_id: int) -> str | None:
+        row = self.store.execute(
+            "SELECT at FROM completions WHERE coder_id = ? AND document_id = ?",
+            [coder_id, document_id],
+        ).fetchone()
+        return None if row is None else row[0]
+
     def completion_table(self) -> dict[str, set[int]]:
         """Coder name → ids of the documents that coder marked done."""
         table: dict[str, set[int]] = {c.name: set() for c in self.coders()}
@@ -129,7 +136,8 @@ class Codings:
 
     def move(self, coding_id: int, start: int, end: int) -> None:
         self.store.execute(
-            'UPDATE OR REPLACE codings SET start = ?, "end" = ? WHERE id = ?', [start, end, coding_id]
+            'UPDATE OR REPLACE codings SET start = ?, "end" = ? WHERE id = ?',
+            [start, end, coding_id],
         )
 
     def delete_many(self, ids: list[int]) -> None:

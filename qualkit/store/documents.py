@@ -143,7 +143,7 @@ class Documents:
         return dict(rows.fetchall())
 
     def search(self, query: str, *, limit: int = 500) -> list[Segment]:
-        """Segments containing every word of ``query`` (the last word as a prefix), in reading order."""
+        """Segments holding every word of ``query`` (the last one as a prefix), in reading order."""
         words = re.findall(r"\w+", query)
         if not words:
             return []

@@ -88,7 +88,8 @@ class History:
     def _step(self, coder: Coder, *, undo: bool) -> str | None:
         state, order, new_state = ("done", "DESC", "undone") if undo else ("undone", "ASC", "done")
         row = self.store.execute(
-            "SELECT h.seq, e.id, e.action, e.detail FROM history h JOIN events e ON e.id = h.event_id "
+            "SELECT h.seq, e.id, e.action, e.detail "
+            "FROM history h JOIN events e ON e.id = h.event_id "
             f"WHERE h.coder_id = ? AND h.state = ? ORDER BY h.seq {order} LIMIT 1",
             [coder.id, state],
         ).fetchone()
@@ -102,7 +103,8 @@ class History:
             for change in changes:
                 self._execute(change, replaying=True)
             self.store.log(
-                "undo" if undo else "redo", {"event_id": event_id, "action": action},
+                "undo" if undo else "redo",
+                {"event_id": event_id, "action": action},
                 coder=coder.name,
             )
             self.store.execute(
@@ -125,7 +127,8 @@ class History:
                 values = {k: v for k, v in change.row.items() if k not in keys}
                 sets = ", ".join(f"{_quote(k)} = ?" for k in values)
                 self.store.execute(
-                    f"UPDATE {change.table} SET {sets} WHERE {where}", [*values.values(), *key_values]
+                    f"UPDATE {change.table} SET {sets} WHERE {where}",
+                    [*values.values(), *key_values],
                 )
         except sqlite3.IntegrityError as exc:
             verb = "undo/redo" if replaying else "apply"

@@ -25,7 +25,9 @@ class Memos:
     ) -> list[Memo]:
         clauses, params = [], []
         for column, value in (
-            ("document_id", document_id), ("code_id", code_id), ("coder_id", coder_id)
+            ("document_id", document_id),
+            ("code_id", code_id),
+            ("coder_id", coder_id),
         ):
             if value is not None:
                 clauses.append(f"{column} = ?")
@@ -39,7 +41,7 @@ class Memos:
     def at(self, coder_id: int, document_id: int, start: int, end: int) -> Memo | None:
         """The coder's memo anchored exactly on this passage, if any."""
         row = self.store.execute(
-            f'SELECT {_COLUMNS} FROM memos WHERE coder_id = ? AND document_id = ? AND start = ? '
+            f"SELECT {_COLUMNS} FROM memos WHERE coder_id = ? AND document_id = ? AND start = ? "
             'AND "end" = ? ORDER BY id LIMIT 1',
             [coder_id, document_id, start, end],
         ).fetchone()

@@ -32,7 +32,9 @@ class Runs:
         if not name.strip():
             raise QualkitError("run name is empty; pass --name NAME")
         if self._outcome_row(name) is not None:
-            raise QualkitError(f"an outcome run named '{name}' already exists; choose another --name")
+            raise QualkitError(
+                f"an outcome run named '{name}' already exists; choose another --name"
+            )
         with self.store.atomic():
             cursor = self.store.execute(
                 "INSERT INTO outcome_runs (name, created_at, params, result) VALUES (?, ?, ?, ?)",
@@ -72,5 +74,6 @@ class Runs:
             "ORDER BY pair_id, control_id",
             [run_id],
         ).fetchall()
-        return OutcomeRun(name, created_at, json.loads(params), json.loads(result),
-                          [tuple(p) for p in pairs])
+        return OutcomeRun(
+            name, created_at, json.loads(params), json.loads(result), [tuple(p) for p in pairs]
+        )

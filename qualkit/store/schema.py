@@ -1,5 +1,8 @@
-"""Named migrations of the project file, applied in order on open. Never edit one once shipped:
-add a new one instead. The set of names also tells a newer file (unknown names) from an older one."""
+"""Named migrations of the project file, applied in order on open.
+
+Never edit one once shipped: add a new one. The set of names also tells a file written by a newer
+qualkit (names this version does not know) from an older one (names it has not applied yet).
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,190 @@
+"""A coder's actions: toggle a code on a selection, undo and redo, memos, marking documents done.
+
+Every action is one transaction, recorded in the events table and on the coder's undo stack, so
+a killed terminal loses nothing and undo survives a restart.
+
+Toggling code *c* on a selection (one or more spans of one document):
+
+* if the coder's *c*-codings already cover every span, the selection is **uncoded**: each
+  overlapping coding is cut back to the parts outside the selection;
+* otherwise the selection is **coded**: one coding from the selection's first to last character,
+  merged with any of the coder's *c*-codings it overlaps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
+
+from qualkit.errors import QualkitError
+from qualkit.store.history import Change
+
+if TYPE_CHECKING:
+    from qualkit.models import Coder, Coding
+    from qualkit.store import Store
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Toggled:
+    applied: bool  # True: the code was applied; False: it was removed from the selection
+    event_id: int
+
+
+class CodingSession:
+    """One coder working on a project; every method commits before it returns."""
+
+    def __init__(self, store: Store, coder: str, *, kind: str = "human") -> None:
+        self.store = store
+        with store.atomic():
+            self.coder: Coder = store.codings.ensure_coder(coder, kind=kind)
+
+    # -- codings -------------------------------------------------------------------------------
+
+    def toggle(self, document_id: int, code_id: int, spans: list[Span]) -> Toggled:
+        """Apply ``code_id`` to the selection, or remove it if the selection is already coded."""
+        if not spans or any(start >= end for start, end in spans):
+            raise QualkitError("nothing selected to code")
+        mine = [
+            c
+            for c in self.store.codings.for_document(document_id, coder_ids=[self.coder.id])
+            if c.code_id == code_id
+        ]
+        first, last = min(s for s, _ in spans), max(e for _, e in spans)
+        overlapping = [c for c in mine if c.overlaps(first, last)]
+        text = self.store.documents.text(document_id)
+        if all(_covered(span, mine) for span in spans):
+            changes = _uncode(text, overlapping, first, last)
+            applied = False
+        else:
+            changes = _code(document_id, code_id, self.coder.id, overlapping, first, last)
+            applied = True
+        event = self.store.history.apply(
+            changes,
+            coder=self.coder,
+            action="code.apply" if applied else "code.remove",
+            detail={"document_id": document_id, "code_id": code_id, "start": first, "end": last},
+        )
+        return Toggled(applied, event)
+
+    def undo(self) -> str | None:
+        return self.store.history.undo(self.coder)
+
+    def redo(self) -> str | None:
+        return self.store.history.redo(self.coder)
+
+    # -- memos and completion ------------------------------------------------------------------
+
+    def set_memo(
+        self, document_id: int, span: Span, text: str, *, code_id: int | None = None
+    ) -> int:
+        """Write (or, with empty text, delete) the coder's memo on a passage."""
+        from qualkit.store import now
+
+        existing = self.store.memos.at(self.coder.id, document_id, *span)
+        text = text.strip()
+        if existing is None and not text:
+            raise QualkitError("the memo is empty")
+        if existing is None:
+            stamp = now()
+            row = {
+                "id": None,
+                "coder_id": self.coder.id,
+                "document_id": document_id,
+                "start": span[0],
+                "end": span[1],
+                "code_id": code_id,
+                "text": text,
+                "created_at": stamp,
+                "updated_at": stamp,
+            }
+            change = Change("memos", "insert", row)
+        elif text:
+            change = Change(
+                "memos",
+                "update",
+                {"id": existing.id, "text": text, "updated_at": now()},
+                before={"text": existing.text, "updated_at": existing.updated_at},
+            )
+        else:
+            change = Change("memos", "delete", asdict(existing))
+        return self.store.history.apply(
+            [change], coder=self.coder, action="memo", detail={"document_id": document_id}
+        )
+
+    def toggle_done(self, document_id: int) -> bool:
+        """Mark the document done for this coder, or not done if it was; returns the new state."""
+        done = self.store.codings.completed_at(self.coder.id, document_id) is not None
+        self.set_done(document_id, not done)
+        return not done
+
+    def set_done(self, document_id: int, done: bool = True) -> bool:
+        """Record whether this coder has finished the document; False if nothing changed."""
+        from qualkit.store import now
+
+        done_at = self.store.codings.completed_at(self.coder.id, document_id)
+        if (done_at is not None) == done:
+            return False
+        row = {"coder_id": self.coder.id, "document_id": document_id, "at": done_at or now()}
+        self.store.history.apply(
+            [Change("completions", "insert" if done else "delete", row)],
+            coder=self.coder,
+            action="document.done" if done else "document.undone",
+            detail={"document_id": document_id},
+        )
+        return True
+
+
+def _covered(span: Span, codings: list[Coding]) -> bool:
+    """Whether the union of ``codings`` covers ``span``."""
+    position, end = span
+    for coding in sorted(codings, key=lambda c: c.start):
+        if coding.start > position:
+            break
+        position = max(position, coding.end)
+        if position >= end:
+            return True
+    return position >= end
+
+
+def _code(
+    document_id: int, code_id: int, coder_id: int, overlapping: list[Coding], first: int, last: int
+) -> list[Change]:
+    from qualkit.store import now
+
+    start = min([first, *(c.start for c in overlapping)])
+    end = max([last, *(c.end for c in overlapping)])
+    row = {
+        "id": None,
+        "document_id": document_id,
+        "code_id": code_id,
+        "coder_id": coder_id,
+        "start": start,
+        "end": end,
+        "created_at": now(),
+    }
+    return [
+        *(Change("codings", "delete", asdict(c)) for c in overlapping),
+        Change("codings", "insert", row),
+    ]
+
+
+def _uncode(text: str, overlapping: list[Coding], first: int, last: int) -> list[Change]:
+    from qualkit.store import now
+    from qualkit.transcripts import trim_span
+
+    changes = [Change("codings", "delete", asdict(c)) for c in overlapping]
+    for coding in overlapping:
+        for piece in ((coding.start, first), (last, coding.end)):
+            start, end = trim_span(text, *piece)
+            if start < end:
+                row = {
+                    **asdict(coding),
+                    "id": None,
+                    "start": start,
+                    "end": end,
+                    "created_at": now(),
+                }
+                changes.append(Change("codings", "insert", row))
+    return changes

@@ -1,0 +1,69 @@
+"""Shared fixtures: a CLI runner and sample projects built from the repository's own files."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from qualkit.cli import main
+from qualkit.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "transcripts_sample"
+CODEBOOK = ROOT / "codebooks" / "lead_process.yaml"
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def cli(*args: str | Path) -> Result:
+    """Run `qualkit ARGS...` in-process, the way a user would from a shell."""
+    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return Result(result.exit_code, result.stdout, result.stderr)
+
+
+def assert_user_error(result: Result, *needles: str) -> None:
+    """A user mistake: non-zero exit, one line on stderr naming the problem, no traceback."""
+    assert result.exit_code != 0, result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("qualkit: "), lines[0]
+    assert "Traceback" not in result.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
+
+
+def dump(path: Path) -> str:
+    with Store.open(path) as store:
+        return store.dump()
+
+
+@pytest.fixture(scope="session")
+def _sample_project_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "sample.qualkit"
+    assert cli("init", path, "--codebook", CODEBOOK).exit_code == 0
+    assert cli("import", path, SAMPLE).exit_code == 0
+    return path
+
+
+@pytest.fixture
+def sample_project(_sample_project_template, tmp_path) -> Path:
+    """The codebook and the nine sample transcripts, no codings: a fresh copy per test."""
+    path = tmp_path / "sample.qualkit"
+    shutil.copy(_sample_project_template, path)
+    return path
+
+
+@pytest.fixture
+def empty_project(tmp_path) -> Path:
+    path = tmp_path / "empty.qualkit"
+    assert cli("init", path, "--codebook", CODEBOOK).exit_code == 0
+    return path

@@ -1,0 +1,39 @@
+"""Docs as tests: every command has help with an example, and README names every command."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import click
+import pytest
+
+from qualkit.cli import _COMMANDS, main
+
+from .conftest import ROOT
+
+README = (ROOT / "README.md").read_text()
+
+
+def _leaves(name: str) -> list[tuple[str, click.Command]]:
+    command = main.get_command(click.Context(main), name)
+    if isinstance(command, click.Group):
+        return [(f"{name} {sub}", command.commands[sub]) for sub in command.commands]
+    return [(name, command)]
+
+
+ALL = [leaf for name in _COMMANDS for leaf in _leaves(name)]
+
+
+@pytest.mark.parametrize(("name", "command"), ALL, ids=[n for n, _ in ALL])
+def test_every_command_has_help_with_an_example(name, command):
+    assert "Example" in (command.help or ""), name
+    assert f"qualkit {name}" in README, f"README does not mention `qualkit {name}`"
+
+
+def test_ruff_is_clean():
+    ruff = shutil.which("ruff") or str(ROOT / ".venv" / "bin" / "ruff")
+    result = subprocess.run(
+        [ruff, "check", "qualkit", "tests", "bench"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout[-3000:]

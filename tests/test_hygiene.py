@@ -1,0 +1,64 @@
+"""Start-up stays light: the CLI and the TUI import no heavy library, and the domain no UI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = (
+    "bertopic",
+    "torch",
+    "spacy",
+    "sklearn",
+    "statsmodels",
+    "pandas",
+    "sentence_transformers",
+    "matplotlib",
+    "umap",
+    "hdbscan",
+    "numpy",
+    "rich",
+)
+
+
+def _loaded_after(code: str) -> set[str]:
+    probe = f"import sys\n{code}\nprint(' '.join(sorted(m.split('.')[0] for m in sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+@pytest.mark.parametrize("args", [["--help"], ["status", "--help"], ["codings", "--help"]])
+def test_cli_start_loads_nothing_heavy(args):
+    code = (
+        f"import sys; sys.argv = ['qualkit', *{args!r}]\n"
+        "from qualkit.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass"
+    )
+    assert not _loaded_after(code) & set(HEAVY)
+
+
+def test_status_loads_nothing_heavy(sample_project):
+    code = (
+        f"import sys; sys.argv = ['qualkit', 'status', {str(sample_project)!r}, '--json']\n"
+        "from qualkit.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass"
+    )
+    assert not _loaded_after(code) & set(HEAVY)
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "qualkit.store",
+        "qualkit.codebook",
+        "qualkit.coding",
+        "qualkit.importer",
+        "qualkit.codings_io",
+    ],
+)
+def test_domain_modules_never_import_ui(module):
+    loaded = _loaded_after(f"import {module}")
+    assert not loaded & {"textual", "click", "rich"}
+    assert not loaded & set(HEAVY)

@@ -1,0 +1,109 @@
+"""The project file: creation, checks on open, migrations, pragmas, the append-only audit trail."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+
+import pytest
+
+from qualkit.errors import ProjectError
+from qualkit.store import Store, _migrations
+
+
+def test_new_project_is_private_and_migrated(tmp_path):
+    path = tmp_path / "p.qualkit"
+    with Store.create(path) as store:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert store.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert store.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+        applied = [m.name for m in _migrations().applied(store.db)]
+        assert applied == [m.name for m in _migrations()._migrations]
+        assert store.counts()["documents"] == 0
+
+
+def test_open_tightens_a_readable_project(tmp_path):
+    path = tmp_path / "p.qualkit"
+    Store.create(path).close()
+    path.chmod(0o644)
+    Store.open(path).close()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_create_refuses_an_existing_file(tmp_path):
+    path = tmp_path / "p.qualkit"
+    path.write_text("notes")
+    with pytest.raises(ProjectError, match="already exists"):
+        Store.create(path)
+    assert path.read_text() == "notes"
+
+
+@pytest.mark.parametrize("content", [b"", b"hello, not a database", b"PK\x03\x04zipfile"])
+def test_open_refuses_non_sqlite_files(tmp_path, content):
+    path = tmp_path / "notes.qualkit"
+    path.write_bytes(content)
+    with pytest.raises(ProjectError, match="not a qualkit project"):
+        Store.open(path)
+    assert path.read_bytes() == content
+
+
+def test_open_refuses_a_foreign_sqlite_database_without_touching_it(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(ProjectError, match="SQLite database, but not a qualkit project"):
+        Store.open(path)
+    assert path.read_bytes() == before
+
+
+def test_open_refuses_a_newer_schema(tmp_path):
+    path = tmp_path / "p.qualkit"
+    with Store.create(path) as store, store.atomic():
+        store.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+            "VALUES ('qualkit', 'm999_from_the_future', '2030-01-01')"
+        )
+    with pytest.raises(ProjectError, match="newer qualkit"):
+        Store.open(path)
+
+
+def test_open_refuses_missing_and_folder(tmp_path):
+    with pytest.raises(ProjectError, match="no such project"):
+        Store.open(tmp_path / "missing.qualkit")
+    with pytest.raises(ProjectError, match="is a folder"):
+        Store.open(tmp_path)
+
+
+def test_events_are_append_only(tmp_path):
+    with Store.create(tmp_path / "p.qualkit") as store:
+        with store.atomic():
+            store.log("test", {"x": 1}, coder="ana")
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"), store.atomic():
+            store.execute("UPDATE events SET action = 'forged'")
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"), store.atomic():
+            store.execute("DELETE FROM events")
+        assert [e.action for e in store.events()] == ["test"]
+
+
+def test_foreign_keys_are_enforced(tmp_path):
+    with (
+        Store.create(tmp_path / "p.qualkit") as store,
+        pytest.raises(sqlite3.IntegrityError),
+        store.atomic(),
+    ):
+        store.execute(
+            'INSERT INTO codings (document_id, code_id, coder_id, start, "end", created_at) '
+            "VALUES (99, 99, 99, 0, 1, 'now')"
+        )
+
+
+def test_search_quotes_user_input(sample_project):
+    with Store.open(sample_project) as store:
+        hits = store.documents.search("warm hand")  # last word is a prefix: "handoff"
+        assert hits and all("warm" in h.text.lower() for h in hits)
+        assert store.documents.search('"unbalanced AND (') == []
+        assert store.documents.search("   ") == []
