@@ -22,6 +22,7 @@ Format::
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,8 +48,9 @@ CODE_KEYS = (
 )
 TOP_KEYS = ("codebook", "version", "description", "codes")
 TEXT_FIELDS = ("description", "include", "exclude", "example")
-# Keys the coding screen binds itself (see the README key contract); a code cannot take them.
-RESERVED_KEYS = frozenset("jkhlgunmdcqvJKHLGDN?/0123456789 ")
+# Keys the workbench binds itself (see the README key contract): a code cannot take them. All
+# capitals are kept for the workbench's own screens.
+RESERVED_KEYS = frozenset("jkhlgunmdcqv?/ " + string.ascii_uppercase + string.digits)
 _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 
 

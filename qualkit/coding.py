@@ -39,6 +39,7 @@ class CodingSession:
         self.store = store
         with store.atomic():
             self.coder: Coder = store.codings.ensure_coder(coder, kind=kind)
+        self._texts: dict[int, str] = {}
 
     # -- codings -------------------------------------------------------------------------------
 
@@ -53,7 +54,7 @@ class CodingSession:
         ]
         first, last = min(s for s, _ in spans), max(e for _, e in spans)
         overlapping = [c for c in mine if c.overlaps(first, last)]
-        text = self.store.documents.text(document_id)
+        text = self._text(document_id)
         if all(_covered(span, mine) for span in spans):
             changes = _uncode(text, overlapping, first, last)
             applied = False
@@ -67,6 +68,12 @@ class CodingSession:
             detail={"document_id": document_id, "code_id": code_id, "start": first, "end": last},
         )
         return Toggled(applied, event)
+
+    def _text(self, document_id: int) -> str:
+        # A document's text changes only when it is replaced by a new import; one fetch a session.
+        if document_id not in self._texts:
+            self._texts[document_id] = self.store.documents.text(document_id)
+        return self._texts[document_id]
 
     def undo(self) -> str | None:
         return self.store.history.undo(self.coder)

@@ -26,10 +26,32 @@ _INNER_BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*\s")
 @lru_cache(maxsize=1)
 def sentencizer():
     import spacy
+    from spacy.language import Language
 
+    if "qualkit_brackets" not in Language.factories:
+        Language.component("qualkit_brackets", func=_keep_brackets_whole)
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
+    nlp.add_pipe("qualkit_brackets")
     return nlp
+
+
+def _keep_brackets_whole(doc):
+    """Transcribers' notes such as "[laughs]" or "(pause)" never hold a sentence boundary; after
+    a full stop they open the next sentence ("so. [laughs] Just to say" splits before "[")."""
+    depth = 0
+    for i, token in enumerate(doc):
+        if token.text in ("[", "("):
+            if depth == 0 and i and doc[i - 1].text in (".", "!", "?", "…", "..."):
+                token.is_sent_start = True
+            elif i:
+                token.is_sent_start = False
+            depth += 1
+        elif depth:
+            token.is_sent_start = False
+            if token.text in ("]", ")"):
+                depth -= 1
+    return doc
 
 
 def segment(

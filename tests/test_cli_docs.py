@@ -37,3 +37,10 @@ def test_ruff_is_clean():
         [ruff, "check", "qualkit", "tests", "bench"], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_readme_lists_every_key_of_the_coding_screen():
+    from qualkit.tui.keys import CODING_KEYS
+
+    for key, what in CODING_KEYS:
+        assert f"| `{key}` | {what} |" in README, key

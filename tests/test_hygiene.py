@@ -62,3 +62,19 @@ def test_domain_modules_never_import_ui(module):
     loaded = _loaded_after(f"import {module}")
     assert not loaded & {"textual", "click", "rich"}
     assert not loaded & set(HEAVY)
+
+
+def test_tui_import_loads_no_heavy_library():
+    loaded = _loaded_after("import qualkit.tui.app\nimport qualkit.tui.screens.coding")
+    assert not loaded & {
+        "bertopic",
+        "torch",
+        "spacy",
+        "sklearn",
+        "sentence_transformers",
+        "statsmodels",
+        "pandas",
+        "umap",
+        "hdbscan",
+        "matplotlib",
+    }

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 import stat
+from itertools import pairwise
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from qualkit.errors import ProjectError
 from qualkit.store import Store, _migrations
@@ -107,3 +110,37 @@ def test_search_quotes_user_input(sample_project):
         assert hits and all("warm" in h.text.lower() for h in hits)
         assert store.documents.search('"unbalanced AND (') == []
         assert store.documents.search("   ") == []
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_coded_segment_counts_match_the_definition(tmp_path_factory, data):
+    """The sweep counts exactly the segments that some coding of the coder overlaps."""
+    path = tmp_path_factory.mktemp("sweep") / "p.qualkit"
+    cuts = sorted(set(data.draw(st.lists(st.integers(1, 199), min_size=1, max_size=30))))
+    bounds = [0, *cuts, 200]
+    spans = data.draw(st.lists(st.tuples(st.integers(0, 199), st.integers(1, 60)), max_size=15))
+    with Store.create(path) as store, store.atomic():
+        store.execute(
+            "INSERT INTO documents (name, text, sha256, format, imported_at) "
+            "VALUES ('d', ?, '', 'txt', '')",
+            ["x" * 200],
+        )
+        for ordinal, (a, b) in enumerate(pairwise(bounds)):
+            store.execute(
+                'INSERT INTO segments (document_id, ordinal, turn, start, "end", text)'
+                " VALUES (1, ?, 0, ?, ?, '')",
+                [ordinal, a, b],
+            )
+        store.execute("INSERT INTO codes (name, created_at) VALUES ('c', '')")
+        coder = store.codings.ensure_coder("ana")
+        for a, length in spans:
+            store.execute(
+                "INSERT OR IGNORE INTO codings (document_id, code_id, coder_id, start, "
+                "\"end\", created_at) VALUES (1, 1, ?, ?, ?, '')",
+                [coder.id, a, min(a + length, 200)],
+            )
+        expected = sum(
+            any(a < e and s < min(a + n, 200) for a, n in spans) for s, e in pairwise(bounds)
+        )
+        assert store.codings.coded_segment_counts(coder.id).get(1, 0) == expected

@@ -70,14 +70,27 @@ class Codings:
         rows = self.store.execute(sql + ' ORDER BY document_id, start, "end", code_id', params)
         return [Coding(*r) for r in rows]
 
+    def for_code(self, code_id: int) -> list[Coding]:
+        rows = self.store.execute(
+            f"SELECT {_COLUMNS} FROM codings WHERE code_id = ? ORDER BY id", [code_id]
+        )
+        return [Coding(*r) for r in rows]
+
     def get(self, coding_id: int) -> Coding | None:
         row = self.store.execute(f"SELECT {_COLUMNS} FROM codings WHERE id = ?", [coding_id])
         found = row.fetchone()
         return None if found is None else Coding(*found)
 
-    def count(self, *, document_id: int | None = None, code_id: int | None = None) -> int:
+    def count(
+        self,
+        *,
+        document_id: int | None = None,
+        code_id: int | None = None,
+        coder_id: int | None = None,
+    ) -> int:
         clauses, params = [], []
-        for column, value in (("document_id", document_id), ("code_id", code_id)):
+        filters = (("document_id", document_id), ("code_id", code_id), ("coder_id", coder_id))
+        for column, value in filters:
             if value is not None:
                 clauses.append(f"{column} = ?")
                 params.append(value)
@@ -91,14 +104,38 @@ class Codings:
         return dict(rows.fetchall())
 
     def coded_segment_counts(self, coder_id: int) -> dict[int, int]:
-        """Per document: how many segments this coder's codings touch (progress)."""
-        rows = self.store.execute(
-            "SELECT s.document_id, count(*) FROM segments s WHERE EXISTS ("
-            " SELECT 1 FROM codings c WHERE c.document_id = s.document_id AND c.coder_id = ?"
-            ' AND c.start < s."end" AND s.start < c."end") GROUP BY s.document_id',
+        """Per document: how many segments this coder's codings touch (progress).
+
+        A sweep over both lists sorted by position: one pass, where a correlated EXISTS query
+        took half a second on 100,000 segments.
+        """
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for document_id, start, end in self.store.execute(
+            'SELECT document_id, start, "end" FROM codings WHERE coder_id = ? '
+            "ORDER BY document_id, start",
             [coder_id],
+        ):
+            spans.setdefault(document_id, []).append((start, end))
+        if not spans:
+            return {}
+        marks = ",".join("?" * len(spans))
+        rows = self.store.execute(
+            f'SELECT document_id, start, "end" FROM segments WHERE document_id IN ({marks}) '
+            "ORDER BY document_id, start",
+            list(spans),
         )
-        return dict(rows.fetchall())
+        counts: dict[int, int] = {}
+        current, reach, i, mine = None, -1, 0, []
+        for document_id, start, end in rows:
+            if document_id != current:
+                current, reach, i, mine = document_id, -1, 0, spans[document_id]
+            # reach: the furthest end of the codings that begin before this segment ends
+            while i < len(mine) and mine[i][0] < end:
+                reach = max(reach, mine[i][1])
+                i += 1
+            if reach > start:
+                counts[document_id] = counts.get(document_id, 0) + 1
+        return counts
 
     def counts_by_coder(self) -> dict[str, int]:
         rows = self.store.execute(

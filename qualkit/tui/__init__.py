@@ -1,0 +1,1 @@
+"""The Textual workbench. Imported only by the CLI's `code` and `demo` commands."""

@@ -1,0 +1,60 @@
+"""The qualkit workbench app and its one factory, used by the CLI and by the tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from qualkit.store import Store
+
+
+class QualkitApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "qualkit"
+
+    def __init__(
+        self, project: str | Path, coder: str, *, show_all: bool = False, measure: bool = False
+    ) -> None:
+        super().__init__()
+        self.project = Path(project)
+        self.coder = coder
+        self.show_all = show_all
+        # Key press → committed → repainted, in seconds, when a benchmark asks for it.
+        self.latencies: list[float] | None = [] if measure else None
+        self.store = Store.open(self.project)
+
+    def on_mount(self) -> None:
+        from qualkit.tui.screens.coding import CodingScreen
+
+        self.sub_title = f"{self.project.name} · coder {self.coder}"
+        self.push_screen(CodingScreen(self.store, self.coder, show_all=self.show_all))
+
+    def on_unmount(self) -> None:
+        self.store.close()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        from qualkit.tui.screens.coding import CodingScreen
+
+        if isinstance(screen, CodingScreen):
+            yield SystemCommand(
+                "Other coders' codings: show / hide",
+                "Blind coding is the default",
+                screen.toggle_show_all,
+            )
+            yield SystemCommand(
+                "Codebook editor", "Add, rename, move, merge, retire codes", screen.action_codebook
+            )
+            yield SystemCommand("Memos", "All memos, filtered; jump to one", screen.action_memos)
+            yield SystemCommand("Search all documents", "Full-text search", screen.action_search)
+            yield SystemCommand("Keys", "The key contract of the coding screen", screen.action_help)
+
+
+def make_app(
+    project: str | Path, coder: str, *, show_all: bool = False, measure: bool = False
+) -> QualkitApp:
+    """The workbench on ``project`` for ``coder``; raises ProjectError for a bad project."""
+    return QualkitApp(project, coder, show_all=show_all, measure=measure)

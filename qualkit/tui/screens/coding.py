@@ -1,0 +1,439 @@
+"""The coding screen: documents | transcript | codebook, and every key of the coding contract."""
+
+from __future__ import annotations
+
+import time
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.events import Key
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, OptionList
+
+from qualkit.coding import CodingSession
+from qualkit.errors import QualkitError
+from qualkit.metadata import is_researcher
+from qualkit.models import Code, Document, Segment
+from qualkit.store import Store
+from qualkit.tui.keys import CODING_KEYS
+from qualkit.tui.screens.dialogs import (
+    CodePicker,
+    InfoDialog,
+    TextDialog,
+    definition,
+    key_table,
+)
+from qualkit.tui.widgets.panels import CodebookPanel, DocumentList, StatusBar
+from qualkit.tui.widgets.transcript import TranscriptView
+
+
+def _b(keys: str, action: str, description: str = "", show: bool = False) -> Binding:
+    return Binding(keys, action, description, show=show)
+
+
+class CodingScreen(Screen):
+    BINDINGS = [
+        _b("j", "move(1)", "next"),
+        _b("k", "move(-1)", "previous"),
+        _b("J", "move(1, True)"),
+        _b("K", "move(-1, True)"),
+        _b("g", "edge(-1)"),
+        _b("G", "edge(1)"),
+        _b("v", "span_mode", "words", show=True),
+        _b("h", "word(-1)"),
+        _b("l", "word(1)"),
+        _b("H", "word(-1, True)"),
+        _b("L", "word(1, True)"),
+        _b("escape", "leave_span"),
+        *(_b(str(n), f"apply_nth({n - 1})") for n in range(1, 10)),
+        _b("u", "undo", "undo", show=True),
+        _b("ctrl+r", "redo", "redo"),
+        _b("slash", "search", "search", show=True),
+        _b("n", "next_uncoded", "uncoded", show=True),
+        _b("m", "memo", "memo", show=True),
+        _b("d", "definition", "definition", show=True),
+        _b("c", "filter", "filter", show=True),
+        _b("D", "done", "done", show=True),
+        _b("B", "codebook", "codebook"),
+        _b("M", "memos", "memos"),
+        _b("question_mark", "help", "help", show=True),
+        _b("q", "quit", "quit", show=True),
+    ]
+
+    def __init__(self, store: Store, coder: str, *, show_all: bool = False) -> None:
+        super().__init__()
+        self.store = store
+        self.session = CodingSession(store, coder)
+        self.show_all = show_all
+        self.document: Document | None = None
+        self.filter_code: int | None = None
+        self.last_action = "ready"
+        self.texts: dict[int, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        with Horizontal(id="panes"):
+            yield DocumentList(id="documents")
+            yield TranscriptView(id="transcript")
+            yield CodebookPanel(id="codebook")
+        yield Footer()
+
+    @property
+    def view(self) -> TranscriptView:
+        return self.query_one(TranscriptView)
+
+    @property
+    def coder(self):
+        return self.session.coder
+
+    def on_mount(self) -> None:
+        self._counts_due: set[int] = set()
+        self._side_panes_timer: Timer | None = None
+        self.documents = self.store.documents.list()
+        self.query_one(DocumentList).set_documents(self.documents)
+        self.view.coder_id = self.coder.id
+        self.view.coder_names = {c.id: c.name for c in self.store.codings.coders()}
+        self.view.show_others = self.show_all
+        self.reload_codes()
+        self.refresh_progress()
+        if self.documents:
+            document_id, ordinal = self._resume_point()
+            self.open_document(document_id, ordinal)
+        self.view.focus()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 110, "narrow")
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def reload_codes(self) -> None:
+        """Read the codebook again (after an edit in the codebook screen, or undo)."""
+        self.codes: list[Code] = self.store.codes.list()
+        self.hotkeys = {c.hotkey: c for c in self.codes if c.hotkey}
+        parents = {c.id: c.parent_id for c in self.codes}
+        depth = {c.id: _depth(c.id, parents) for c in self.codes}
+        counts = self.store.codings.counts_by_code(self.coder.id)
+        self.query_one(CodebookPanel).set_codes(self.codes, depth, counts)
+        self.view.set_codes(self.store.codes.list(include_retired=True))
+
+    def refresh_progress(self) -> None:
+        coded = self.store.codings.coded_segment_counts(self.coder.id)
+        totals = self.store.documents.segment_counts()
+        done = self.store.codings.completed(self.coder.id)
+        documents = self.query_one(DocumentList)
+        for document in self.documents:
+            total = totals.get(document.id, 0)
+            percent = 100 * coded.get(document.id, 0) / total if total else 0.0
+            documents.show_progress(document.id, percent, document.id in done)
+
+    def open_document(self, document_id: int, ordinal: int | None = None) -> None:
+        self.document = self.store.documents.get(document_id)
+        self.segments: list[Segment] = self.store.documents.segments(document_id)
+        self.roles = self.store.documents.speakers(document_id)
+        self.filter_code = None
+        self.view.show_document(self.segments)
+        self.load_codings(relayout=True)
+        if ordinal is not None:
+            self.view.move_to_index(min(ordinal, len(self.segments) - 1))
+        index = [d.id for d in self.documents].index(document_id)
+        self.query_one(DocumentList).highlighted = index
+        self.update_status()
+
+    def load_codings(self, *, relayout: bool = False) -> set[int]:
+        """Fetch this document's codings (mine, or everyone's with show-all) and memos; repaint
+        the segments whose codings changed. Returns their indexes."""
+        assert self.document is not None
+        coders = None if self.view.show_others else [self.coder.id]
+        codings = self.store.codings.for_document(self.document.id, coder_ids=coders)
+        memos = self.store.memos.list(document_id=self.document.id, coder_id=self.coder.id)
+        before = {i: [c.id for c in cs] for i, cs in self.view.by_segment.items()}
+        memos_before = set(self.view.memos)
+        self.view.set_codings(codings, [(m.start, m.end) for m in memos if m.start is not None])
+        after = {i: [c.id for c in cs] for i, cs in self.view.by_segment.items()}
+        changed = {i for i in before.keys() | after.keys() if before.get(i) != after.get(i)}
+        changed |= memos_before ^ self.view.memos
+        if relayout:
+            self.view.relayout()
+        else:
+            self.view.refresh_rows(changed)
+        return changed
+
+    # -- status ---------------------------------------------------------------------------------
+
+    def my_coverage(self) -> float:
+        mine = sum(
+            any(c.coder_id == self.coder.id for c in codings)
+            for codings in self.view.by_segment.values()
+        )
+        return 100 * mine / len(self.segments) if self.segments else 0.0
+
+    def update_status(self) -> None:
+        view = self.view
+        position = f"{view.selection.cursor + 1}/{len(view.rows)}" if view.rows else "0/0"
+        if len(view.selection.rows) > 1:
+            position += f" (+{len(view.selection.rows) - 1})"
+        modes = []
+        if view.selection.span_mode:
+            modes.append("WORDS")
+        if self.filter_code:
+            modes.append("only " + self.store.codes.get(self.filter_code).name)
+        if self.view.show_others:
+            modes.append("all coders")
+        done = self.document and self.document.id in self.store.codings.completed(self.coder.id)
+        name = (self.document.name if self.document else "no documents") + (" ✓" if done else "")
+        self.query_one(StatusBar).show(
+            coder=self.coder.name,
+            document=name,
+            position=position,
+            coded=self.my_coverage(),
+            mode=" · ".join(modes),
+            last=self.last_action,
+        )
+
+    def done_action(self, message: str) -> None:
+        self.last_action = message
+        self.update_status()
+
+    def _resume_point(self) -> tuple[int, int | None]:
+        saved = self.store.get_meta(f"tui.position.{self.coder.name}")
+        ids = {d.id for d in self.documents}
+        if saved:
+            document_id, ordinal = (int(x) for x in saved.split(":"))
+            if document_id in ids:
+                return document_id, ordinal
+        return self.documents[0].id, None
+
+    def remember_position(self) -> None:
+        index = self.view.current_index
+        if self.document is not None and index is not None:
+            self.store.set_meta(
+                f"tui.position.{self.coder.name}",
+                f"{self.document.id}:{self.segments[index].ordinal}",
+            )
+
+    # -- moving ---------------------------------------------------------------------------------
+
+    def action_move(self, delta: int, extend: bool = False) -> None:
+        self.view.move(delta, extend=extend)
+
+    def action_edge(self, direction: int) -> None:
+        self.view.action_edge(direction)
+
+    def action_span_mode(self) -> None:
+        on_ = self.view.toggle_span_mode()
+        self.done_action("word mode: h/l move, H/L extend, a code key applies" if on_ else "")
+
+    def action_word(self, delta: int, extend: bool = False) -> None:
+        self.view.move_word(delta, extend=extend)
+
+    def action_leave_span(self) -> None:
+        if self.view.selection.span_mode:
+            self.view.toggle_span_mode()
+        else:
+            self.view.move(0)
+
+    @on(TranscriptView.Moved)
+    def _moved(self) -> None:
+        self.update_status()
+
+    # -- coding ---------------------------------------------------------------------------------
+
+    def action_apply_nth(self, n: int) -> None:
+        if n < len(self.codes):
+            self.toggle(self.codes[n])
+
+    def on_key(self, event: Key) -> None:
+        code = self.hotkeys.get(event.character or "")
+        if code is not None:
+            event.stop()
+            self.toggle(code)
+
+    @on(OptionList.OptionSelected, "#codebook")
+    def _code_chosen(self, event: OptionList.OptionSelected) -> None:
+        self.toggle(self.store.codes.get(int(event.option.id or 0)))
+
+    @on(OptionList.OptionSelected, "#documents")
+    def _document_chosen(self, event: OptionList.OptionSelected) -> None:
+        self.open_document(int(event.option.id or 0))
+        self.view.focus()
+
+    def toggle(self, code: Code) -> None:
+        """Apply or remove ``code`` on the selection: committed, then repainted."""
+        started = time.perf_counter()
+        spans = self.view.selected_spans()
+        if self.document is None or not spans:
+            return
+        try:
+            result = self.session.toggle(self.document.id, code.id, spans)
+        except QualkitError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.load_codings()
+        self.done_action(("applied " if result.applied else "removed ") + code.name)
+        self._counts_due.add(code.id)
+        if self._side_panes_timer is not None:
+            self._side_panes_timer.stop()
+        self._side_panes_timer = self.set_timer(0.4, self._update_side_panes)
+        latencies = getattr(self.app, "latencies", None)
+        if latencies is not None:
+            self.call_after_refresh(lambda: latencies.append(time.perf_counter() - started))
+
+    def _update_side_panes(self) -> None:
+        """Counts in the codebook pane and this document's progress, a moment after the last
+        coding key: re-rendering the side lists on every key would double the key's latency
+        on a large project, and nobody reads them mid-burst."""
+        for code_id in self._counts_due:
+            count = self.store.codings.count(code_id=code_id, coder_id=self.coder.id)
+            self.query_one(CodebookPanel).show_count(code_id, count)
+        self._counts_due.clear()
+        self._progress_current()
+
+    def _progress_current(self) -> None:
+        assert self.document is not None
+        done = self.document.id in self.store.codings.completed(self.coder.id)
+        self.query_one(DocumentList).show_progress(self.document.id, self.my_coverage(), done)
+
+    def action_undo(self) -> None:
+        self._history(self.session.undo(), "undid")
+
+    def action_redo(self) -> None:
+        self._history(self.session.redo(), "redid")
+
+    def _history(self, action: str | None, verb: str) -> None:
+        if action is None:
+            self.done_action(f"nothing to {verb[:-1] if verb.endswith('d') else verb}")
+            return
+        if action.startswith("codebook"):
+            self.reload_codes()
+        else:
+            self.query_one(CodebookPanel).set_codes(
+                self.codes,
+                self.query_one(CodebookPanel).depth,
+                self.store.codings.counts_by_code(self.coder.id),
+            )
+        self.load_codings()
+        self.refresh_progress()
+        self.done_action(f"{verb} {action}")
+
+    # -- the other keys -------------------------------------------------------------------------
+
+    def action_next_uncoded(self) -> None:
+        view = self.view
+        rows = len(view.rows)
+        for step in range(1, rows + 1):
+            row = (view.selection.cursor + step) % rows
+            index = view.rows[row]
+            speaker = self.segments[index].speaker
+            if is_researcher(self.roles.get(speaker or "")):
+                continue
+            if not any(c.coder_id == self.coder.id for c in view.by_segment.get(index, ())):
+                view.move(row - view.selection.cursor)
+                return
+        self.done_action("every segment here has your codes")
+
+    def action_memo(self) -> None:
+        index = self.view.current_index
+        if self.document is None or index is None:
+            return
+        segment = self.segments[index]
+        existing = self.store.memos.at(self.coder.id, self.document.id, segment.start, segment.end)
+
+        def save(text: str | None) -> None:
+            if text is None or (existing is None and not text.strip()):
+                return
+            self.session.set_memo(self.document.id, (segment.start, segment.end), text)
+            self.load_codings()
+            self.done_action("memo saved" if text.strip() else "memo deleted")
+
+        title = f"Memo on: {segment.text[:60]}…" if len(segment.text) > 60 else segment.text
+        self.app.push_screen(TextDialog(title, existing.text if existing else ""), save)
+
+    def action_definition(self) -> None:
+        code = self.query_one(CodebookPanel).highlighted_code
+        if code is not None:
+            self.app.push_screen(InfoDialog(code.name, definition(code)))
+
+    def action_filter(self) -> None:
+        if self.filter_code is not None:
+            self.apply_filter(None)
+            return
+
+        def chosen(code_id: int | None) -> None:
+            if code_id:
+                self.apply_filter(code_id)
+
+        self.app.push_screen(CodePicker("Show only segments with…", self.codes), chosen)
+
+    def apply_filter(self, code_id: int | None) -> None:
+        self.filter_code = code_id
+        if code_id is None:
+            rows = list(range(len(self.segments)))
+        else:
+            rows = [
+                i
+                for i in range(len(self.segments))
+                if any(c.code_id == code_id for c in self.view.by_segment.get(i, ()))
+            ]
+        self.view.set_filter(rows)
+        self.done_action(f"{len(rows)} segments shown")
+
+    def action_done(self) -> None:
+        if self.document is None:
+            return
+        done = self.session.toggle_done(self.document.id)
+        self._progress_current()
+        self.done_action("document marked done" if done else "document marked not done")
+
+    def action_search(self) -> None:
+        from qualkit.tui.screens.search import SearchScreen
+
+        def jump(segment: Segment | None) -> None:
+            if segment is not None:
+                self.open_document(segment.document_id, segment.ordinal)
+                self.done_action("jumped to a search hit")
+
+        self.app.push_screen(SearchScreen(self.store), jump)
+
+    def action_help(self) -> None:
+        self.app.push_screen(InfoDialog("Keys of the coding screen", key_table(CODING_KEYS)))
+
+    def action_codebook(self) -> None:
+        from qualkit.tui.screens.codebook import CodebookScreen
+
+        self.app.push_screen(CodebookScreen(self.session), lambda _: self.after_codebook())
+
+    def after_codebook(self) -> None:
+        self.reload_codes()
+        self.load_codings()
+        self.update_status()
+
+    def action_memos(self) -> None:
+        from qualkit.tui.screens.memos import MemosScreen
+
+        def jump(target: tuple[int, int] | None) -> None:
+            if target is not None:
+                document_id, offset = target
+                self.open_document(document_id)
+                index = next((i for i, s in enumerate(self.segments) if s.end > offset), 0)
+                self.view.move_to_index(index)
+
+        self.app.push_screen(MemosScreen(self.store, self.coder.name), jump)
+
+    def toggle_show_all(self) -> None:
+        self.view.show_others = not self.view.show_others
+        self.load_codings(relayout=True)
+        self.done_action("showing all coders" if self.view.show_others else "showing only yours")
+
+    def action_quit(self) -> None:
+        self.remember_position()
+        self.app.exit()
+
+
+def _depth(code_id: int, parents: dict[int, int | None]) -> int:
+    depth, parent = 0, parents.get(code_id)
+    while parent is not None and depth < 20:
+        depth, parent = depth + 1, parents.get(parent)
+    return depth

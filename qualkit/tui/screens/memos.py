@@ -1,0 +1,94 @@
+"""All memos in one table, filtered by document, code and coder; enter jumps to the passage."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Select
+
+from qualkit.store import Store
+
+
+class MemosScreen(Screen[tuple[int, int] | None]):
+    """Returns (document id, offset) of the chosen memo's passage, or None."""
+
+    BINDINGS = [
+        Binding("escape,q", "back", "back", show=True),
+        Binding("j", "cursor(1)", show=False),
+        Binding("k", "cursor(-1)", show=False),
+    ]
+
+    def __init__(self, store: Store, coder: str) -> None:
+        super().__init__()
+        self.store, self.coder = store, coder
+        self.documents = {d.id: d.name for d in store.documents.list()}
+        self.codes = {c.id: c.name for c in store.codes.list(include_retired=True)}
+        self.coders = {c.id: c.name for c in store.codings.coders()}
+
+    def compose(self) -> ComposeResult:
+        yield Label("Memos · enter jumps to the passage", id="memos-title")
+        with Horizontal(id="memo-filters"):
+            yield Select(
+                [(n, i) for i, n in self.documents.items()], prompt="any document", id="document"
+            )
+            yield Select([(n, i) for i, n in self.codes.items()], prompt="any code", id="code")
+            yield Select([(n, i) for i, n in self.coders.items()], prompt="any coder", id="coder")
+        yield DataTable(id="memo-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("document", "passage", "code", "coder", "memo", "updated")
+        self.fill()
+        table.focus()
+
+    def on_select_changed(self) -> None:
+        self.fill()
+
+    def _filter(self, name: str) -> int | None:
+        value = self.query_one(f"#{name}", Select).value
+        return value if isinstance(value, int) else None
+
+    def fill(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        memos = self.store.memos.list(
+            document_id=self._filter("document"),
+            code_id=self._filter("code"),
+            coder_id=self._filter("coder"),
+        )
+        texts: dict[int, str] = {}
+        self.targets: dict[str, tuple[int, int]] = {}
+        for memo in memos:
+            passage = ""
+            if memo.document_id is not None and memo.start is not None:
+                text = texts.setdefault(
+                    memo.document_id, self.store.documents.text(memo.document_id)
+                )
+                passage = " ".join(text[memo.start : memo.end].split())[:50]
+            table.add_row(
+                self.documents.get(memo.document_id or 0, "—"),
+                passage,
+                self.codes.get(memo.code_id or 0, ""),
+                self.coders.get(memo.coder_id, "?"),
+                " ".join(memo.text.split())[:60],
+                memo.updated_at[:16].replace("T", " "),
+                key=str(memo.id),
+            )
+            self.targets[str(memo.id)] = (memo.document_id or 0, memo.start or 0)
+        self.query_one("#memos-title", Label).update(
+            f"Memos ({len(memos)}) · enter jumps to the passage · esc back"
+        )
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        document_id, offset = self.targets[str(event.row_key.value)]
+        self.dismiss((document_id, offset) if document_id else None)
+
+    def action_cursor(self, delta: int) -> None:
+        table = self.query_one(DataTable)
+        table.action_cursor_down() if delta > 0 else table.action_cursor_up()
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,442 @@
+"""The transcript pane: segments with speakers, coded spans in their code's colour and the codes
+named under each segment. It renders only the lines on screen (Textual's Line API), so a
+four-hour focus group of thousands of segments opens and scrolls as fast as a short interview."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from rich.segment import Segment as RichSegment
+from rich.style import Style
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from qualkit.models import Code, Coding, Segment
+from qualkit.tui.layout import GUTTER, Layout, Line, wrap
+
+_WORDS = re.compile(r"\S+")
+
+
+@dataclass
+class Selection:
+    """Rows (indexes into the visible segments) from ``anchor`` to ``cursor``, and in span mode
+    the words of the cursor's segment from ``word_anchor`` to ``word_cursor``."""
+
+    cursor: int = 0
+    anchor: int = 0
+    span_mode: bool = False
+    word_cursor: int = 0
+    word_anchor: int = 0
+
+    @property
+    def rows(self) -> range:
+        return range(min(self.cursor, self.anchor), max(self.cursor, self.anchor) + 1)
+
+
+class TranscriptView(ScrollView, can_focus=True):
+    """Shows one document; the screen tells it what to show and moves the selection."""
+
+    COMPONENT_CLASSES = {
+        "transcript--speaker",
+        "transcript--cursor",
+        "transcript--selected",
+        "transcript--codes",
+        "transcript--others",
+        "transcript--words",
+    }
+    DEFAULT_CSS = """
+    TranscriptView { background: $surface; }
+    TranscriptView > .transcript--speaker { color: $accent; text-style: bold; }
+    TranscriptView > .transcript--cursor { color: $accent; text-style: bold; }
+    TranscriptView > .transcript--selected { background: $boost; }
+    TranscriptView > .transcript--codes { color: $text-muted; }
+    TranscriptView > .transcript--others { color: $text-muted; text-style: italic; }
+    TranscriptView > .transcript--words { text-style: reverse; }
+    """
+
+    # Arrow keys move the selection (not the scroll position) while the transcript has focus;
+    # the coding screen binds j/k/J/K/h/l/H/L to the same actions wherever the focus is.
+    BINDINGS = [
+        Binding("down", "move(1)", show=False),
+        Binding("up", "move(-1)", show=False),
+        Binding("shift+down", "move(1, True)", show=False),
+        Binding("shift+up", "move(-1, True)", show=False),
+        Binding("right", "word(1)", show=False),
+        Binding("left", "word(-1)", show=False),
+        Binding("shift+right", "word(1, True)", show=False),
+        Binding("shift+left", "word(-1, True)", show=False),
+        Binding("home", "edge(-1)", show=False),
+        Binding("end", "edge(1)", show=False),
+    ]
+
+    class Moved(Message):
+        """The cursor or the selection changed."""
+
+    class Clicked(Message):
+        """A segment was clicked (the selection moved to it)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.segments: list[Segment] = []
+        self.rows: list[int] = []  # visible segments: indexes into self.segments
+        self.selection = Selection()
+        self.layout_ = Layout()
+        self.codes: dict[int, Code] = {}
+        self.code_order: dict[int, int] = {}
+        self.coder_id = 0
+        self.coder_names: dict[int, str] = {}
+        self.show_others = False
+        self.by_segment: dict[int, list[Coding]] = {}
+        self.memos: set[int] = set()  # segment indexes with a memo of mine
+        self._width = 0
+        self._versions: dict[int, int] = {}  # per segment: bumped when its codings change
+        self._strips: LRUCache[tuple, Strip] = LRUCache(4096)
+
+    # -- what to show (called by the screen) ------------------------------------------------------
+
+    def show_document(self, segments: list[Segment], rows: list[int] | None = None) -> None:
+        self.segments = segments
+        self.rows = list(range(len(segments))) if rows is None else rows
+        self.selection = Selection()
+        self.relayout()
+        self.scroll_to(y=0, animate=False)
+
+    def set_codes(self, codes: list[Code]) -> None:
+        self._strips.clear()  # names and colours may have changed
+        self.codes = {c.id: c for c in codes}
+        self.code_order = {c.id: i for i, c in enumerate(codes)}
+
+    def set_codings(self, codings: list[Coding], memo_spans: list[tuple[int, int]]) -> None:
+        """Index codings and memos by segment; call ``relayout`` or ``refresh_rows`` after."""
+        starts = [s.start for s in self.segments]
+        by_segment: dict[int, list[Coding]] = {}
+        for coding in codings:
+            for index in self._overlapping(starts, coding.start, coding.end):
+                by_segment.setdefault(index, []).append(coding)
+        self.by_segment = by_segment
+        self.memos = {
+            index for start, end in memo_spans for index in self._overlapping(starts, start, end)
+        }
+
+    def _overlapping(self, starts: list[int], start: int, end: int) -> range:
+        first = max(bisect_right(starts, start) - 1, 0)
+        while first < len(self.segments) and self.segments[first].end <= start:
+            first += 1
+        last = bisect_left(starts, end)
+        return range(first, last)
+
+    def set_filter(self, rows: list[int]) -> None:
+        current = self.current_index
+        self.rows = rows
+        row = bisect_left(rows, current) if current is not None else 0
+        self.selection = Selection(cursor=min(row, max(len(rows) - 1, 0)))
+        self.selection.anchor = self.selection.cursor
+        self.relayout()
+        self.scroll_to_cursor()
+
+    # -- layout ---------------------------------------------------------------------------------
+
+    @property
+    def text_width(self) -> int:
+        return max(self.scrollable_content_region.width - GUTTER - 1, 10)
+
+    def relayout(self) -> None:
+        self._strips.clear()
+        width = self.text_width
+        self._width = width
+        self.layout_.set_blocks([self._block(row, width) for row in range(len(self.rows))])
+        self.virtual_size = Size(width + GUTTER, self.layout_.total)
+        self.refresh()
+
+    def refresh_rows(self, indexes: set[int]) -> None:
+        """Re-lay out the segments (indexes into ``segments``) whose codings or memos changed."""
+        for index in indexes:
+            self._versions[index] = self._versions.get(index, 0) + 1
+        changed = False
+        for row, index in enumerate(self.rows):
+            if index in indexes:
+                self.layout_.blocks[row] = self._block(row, self._width)
+                changed = True
+        if changed:
+            self.layout_.reindex()
+            self._set_height(self.layout_.total)
+        self.refresh()
+
+    def _set_height(self, total: int) -> None:
+        """Grow or shrink the scrollable height without a layout pass of the whole screen.
+
+        Assigning ``virtual_size`` re-lays out every widget (about 30 ms here); a code line added
+        under a segment changes only this pane's content, so set it quietly and update the
+        scrollbar. When the scrollbar appears or disappears, do the full layout.
+        """
+        size = Size(self._width + GUTTER, total)
+        height = self.scrollable_content_region.height
+        if (total > height) != (self.virtual_size.height > height):
+            self.virtual_size = size
+            return
+        self.set_reactive(TranscriptView.virtual_size, size)
+        self._scroll_update(size)
+
+    def _block(self, row: int, width: int) -> list[Line]:
+        index = self.rows[row]
+        segment = self.segments[index]
+        lines: list[Line] = []
+        if self._starts_turn(row):
+            if row:
+                lines.append(Line(row, "gap"))
+            if segment.speaker:
+                lines.append(Line(row, "speaker"))
+        lines += [
+            Line(row, "text", a, b, first=i == 0)
+            for i, (a, b) in enumerate(wrap(segment.text, width))
+        ]
+        if self._code_labels(index) or index in self.memos:
+            lines.append(Line(row, "codes"))
+        return lines
+
+    def _starts_turn(self, row: int) -> bool:
+        if row == 0:
+            return True
+        return self.segments[self.rows[row]].turn != self.segments[self.rows[row - 1]].turn
+
+    def on_resize(self) -> None:
+        if self.segments and self.text_width != self._width:
+            self.relayout()
+            self.scroll_to_cursor()
+
+    # -- painting -------------------------------------------------------------------------------
+
+    def _component(self, name: str) -> Style:
+        """A component's foreground only (colour, weight), so that a selected line keeps its
+        background; colours come out resolved against the pane (theme colours such as
+        $text-muted are translucent)."""
+        full = self.get_component_rich_style(name)
+        return Style(color=full.color, bold=full.bold, italic=full.italic, reverse=full.reverse)
+
+    def render_line(self, y: int) -> Strip:
+        line = self.layout_.line(int(self.scroll_offset.y) + y)
+        width = self.scrollable_content_region.width
+        if line is None:
+            return Strip.blank(width, self.rich_style)
+        # Lines are cached: a key press repaints the whole pane, but only the lines of the
+        # segments it touched (their version changed) or of the selection are drawn again.
+        selection = self.selection
+        key = (
+            line,
+            width,
+            self.app.theme,
+            line.row in selection.rows,
+            line.row == selection.cursor,
+            self._versions.get(self.rows[line.row], 0),
+            self.word_span() if selection.span_mode and line.row == selection.cursor else None,
+        )
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._draw(line, width, selected=key[3])
+            self._strips[key] = strip
+        return strip
+
+    def _draw(self, line: Line, width: int, *, selected: bool) -> Strip:
+        base = self.rich_style + (
+            self.get_component_rich_style("transcript--selected") if selected else Style()
+        )
+        if line.kind == "text":
+            segments = self._text_line(line, base)
+        elif line.kind == "speaker":
+            segment = self.segments[self.rows[line.row]]
+            style = base + self._component("transcript--speaker")
+            segments = [RichSegment(" " * GUTTER, base), RichSegment(segment.speaker or "", style)]
+        elif line.kind == "codes":
+            segments = self._codes_line(line, base)
+        else:
+            segments = []
+        return Strip(segments).extend_cell_length(width, base).crop(0, width)
+
+    def _gutter(self, line: Line, base: Style) -> RichSegment:
+        if line.row == self.selection.cursor and line.first:
+            return RichSegment("▶  ", base + self._component("transcript--cursor"))
+        if line.row in self.selection.rows:
+            return RichSegment("┃  ", base + self._component("transcript--cursor"))
+        return RichSegment("   ", base)
+
+    def _text_line(self, line: Line, base: Style) -> list[RichSegment]:
+        index = self.rows[line.row]
+        segment = self.segments[index]
+        text = segment.text[line.start : line.end]
+        styles = self._char_styles(index, line, base)
+        out = [self._gutter(line, base)]
+        run_start = 0
+        for i in range(1, len(text) + 1):
+            if i == len(text) or styles[i] != styles[run_start]:
+                out.append(RichSegment(text[run_start:i], styles[run_start]))
+                run_start = i
+        return out
+
+    def _char_styles(self, index: int, line: Line, base: Style) -> list[Style]:
+        segment = self.segments[index]
+        styles = [base] * (line.end - line.start)
+        offset = segment.start + line.start
+        mine = [c for c in self.by_segment.get(index, ()) if c.coder_id == self.coder_id]
+        for coding in sorted(mine, key=lambda c: -self.code_order.get(c.code_id, 0)):
+            color = self.codes[coding.code_id].color if coding.code_id in self.codes else None
+            style = base + Style(color=color, underline=True)
+            for i in range(max(coding.start - offset, 0), min(coding.end - offset, len(styles))):
+                styles[i] = style
+        if self.selection.span_mode and line.row == self.selection.cursor:
+            start, end = self.word_span()
+            words = self._component("transcript--words")
+            for i in range(max(start - offset, 0), min(end - offset, len(styles))):
+                styles[i] = styles[i] + words
+        return styles
+
+    def _code_labels(self, index: int) -> list[tuple[str | None, Code]]:
+        labels: dict[tuple[str | None, int], Code] = {}
+        for coding in self.by_segment.get(index, ()):
+            code = self.codes.get(coding.code_id)
+            if code is None:
+                continue
+            if coding.coder_id == self.coder_id:
+                labels[(None, code.id)] = code
+            elif self.show_others:
+                labels[(self.coder_names.get(coding.coder_id, "?"), code.id)] = code
+        return sorted(
+            ((who, code) for (who, _), code in labels.items()),
+            key=lambda item: (
+                item[0] is not None,
+                item[0] or "",
+                self.code_order.get(item[1].id, 0),
+            ),
+        )
+
+    def _codes_line(self, line: Line, base: Style) -> list[RichSegment]:
+        index = self.rows[line.row]
+        muted = base + self._component("transcript--codes")
+        others = base + self._component("transcript--others")
+        out = [RichSegment(" " * GUTTER, base)]
+        if index in self.memos:
+            out.append(RichSegment("✎ memo  ", muted))
+        for who, code in self._code_labels(index):
+            style = others if who else muted
+            if who:
+                out.append(RichSegment(f"{who}: ", style))
+            out.append(RichSegment("● ", base + Style(color=code.color) if code.color else style))
+            out.append(RichSegment(code.name + "  ", style))
+        return out
+
+    # -- selection ------------------------------------------------------------------------------
+
+    @property
+    def current_index(self) -> int | None:
+        """Index into ``segments`` of the cursor's segment."""
+        if not self.rows:
+            return None
+        return self.rows[min(self.selection.cursor, len(self.rows) - 1)]
+
+    @property
+    def selected_indexes(self) -> list[int]:
+        return [self.rows[row] for row in self.selection.rows if row < len(self.rows)]
+
+    def selected_spans(self) -> list[tuple[int, int]]:
+        """Document offsets of the selection: whole segments, or the chosen words in span mode."""
+        if not self.rows:
+            return []
+        if self.selection.span_mode:
+            return [self.word_span()]
+        return [(self.segments[i].start, self.segments[i].end) for i in self.selected_indexes]
+
+    def move(self, delta: int, *, extend: bool = False) -> None:
+        if not self.rows:
+            return
+        old_rows = set(self.selection.rows)
+        cursor = min(max(self.selection.cursor + delta, 0), len(self.rows) - 1)
+        self.selection.cursor = cursor
+        if not extend:
+            self.selection.anchor = cursor
+        self.selection.span_mode = False
+        self._repaint(old_rows | set(self.selection.rows))
+        self.scroll_to_cursor()
+        self.post_message(self.Moved())
+
+    def action_move(self, delta: int, extend: bool = False) -> None:
+        self.move(delta, extend=extend)
+
+    def action_word(self, delta: int, extend: bool = False) -> None:
+        self.move_word(delta, extend=extend)
+
+    def action_edge(self, direction: int) -> None:
+        self.move(direction * len(self.rows))
+
+    def move_to_index(self, index: int) -> None:
+        """Put the cursor on a segment (index into ``segments``), if it is visible."""
+        if index in self.rows:
+            row = self.rows.index(index)
+            self.move(row - self.selection.cursor)
+
+    def _repaint(self, rows: set[int]) -> None:
+        for row in rows:
+            if 0 <= row < len(self.layout_.blocks):
+                start, end = self.layout_.span(row)
+                self.refresh_lines(start - int(self.scroll_offset.y), end - start)
+
+    def scroll_to_cursor(self) -> None:
+        if not self.rows:
+            return
+        start, end = self.layout_.span(self.selection.cursor)
+        top, height = int(self.scroll_offset.y), self.scrollable_content_region.height
+        if start < top:
+            self.scroll_to(y=max(start - 1, 0), animate=False)
+        elif end > top + height:
+            self.scroll_to(y=end - height + 1, animate=False)
+
+    # -- word (span) mode -----------------------------------------------------------------------
+
+    def words(self) -> list[tuple[int, int]]:
+        index = self.current_index
+        if index is None:
+            return []
+        segment = self.segments[index]
+        return [
+            (segment.start + m.start(), segment.start + m.end())
+            for m in _WORDS.finditer(segment.text)
+        ]
+
+    def word_span(self) -> tuple[int, int]:
+        words = self.words()
+        a, b = sorted((self.selection.word_anchor, self.selection.word_cursor))
+        return words[a][0], words[b][1]
+
+    def toggle_span_mode(self) -> bool:
+        self.selection.anchor = self.selection.cursor
+        self.selection.span_mode = not self.selection.span_mode and bool(self.words())
+        self.selection.word_cursor = self.selection.word_anchor = 0
+        self._repaint({self.selection.cursor})
+        self.post_message(self.Moved())
+        return self.selection.span_mode
+
+    def move_word(self, delta: int, *, extend: bool = False) -> None:
+        count = len(self.words())
+        if not self.selection.span_mode or not count:
+            return
+        cursor = min(max(self.selection.word_cursor + delta, 0), count - 1)
+        self.selection.word_cursor = cursor
+        if not extend:
+            self.selection.word_anchor = cursor
+        self._repaint({self.selection.cursor})
+        self.post_message(self.Moved())
+
+    # -- mouse ----------------------------------------------------------------------------------
+
+    def on_click(self, event) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:  # on the border or the scrollbar
+            return
+        line = self.layout_.line(int(self.scroll_offset.y) + offset.y)
+        if line is not None:
+            self.move(line.row - self.selection.cursor)
+            self.post_message(self.Clicked())
