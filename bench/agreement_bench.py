@@ -6,6 +6,7 @@ script times all statistics per code (no bootstrap) against the project target, 
 and, when the GPL ``krippendorff`` package is installed, Krippendorff's alpha against it.
 
     python bench/agreement_bench.py --units 100000 --codes 30 --coders 3 --seed 0
+    python bench/agreement_bench.py --project   # the same size as a project file, from the store
 """
 
 from __future__ import annotations
@@ -115,7 +116,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--missing", type=float, default=0.0, help="share of missing ratings")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument(
+        "--project",
+        action="store_true",
+        help="build a real project file (--units segments) and time `agree` from the store",
+    )
     args = parser.parse_args(argv)
+    if args.project:
+        return _project(args)
     matrices = make_codes(args.units, args.codes, args.coders, args.missing, args.seed)
     print(
         f"agreement benchmark: {args.units:,} units x {args.coders} coders x {args.codes} "
@@ -132,6 +140,22 @@ def main(argv: list[str] | None = None) -> int:
     bench_bootstrap(matrices, args.repeats)
     matches = compare_krippendorff(matrices, args.repeats)
     return 0 if verdict == "OK" and matches else 1
+
+
+def _project(args: argparse.Namespace) -> int:
+    """The --project mode lives in agreement_project_bench.py (run as a script next to it)."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from agreement_project_bench import main as project_main
+
+    return project_main(
+        [
+            f"--segments={args.units}",
+            f"--codes={args.codes}",
+            f"--coders={args.coders}",
+            f"--seed={args.seed}",
+            f"--repeats={min(args.repeats, 3)}",
+        ]
+    )
 
 
 if __name__ == "__main__":

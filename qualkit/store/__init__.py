@@ -64,6 +64,7 @@ class Store:
         from qualkit.store.documents import Documents
         from qualkit.store.history import History
         from qualkit.store.memos import Memos
+        from qualkit.store.reconcile import Reconciliation
         from qualkit.store.runs import Runs
 
         self.path = path
@@ -72,6 +73,7 @@ class Store:
         self.codes = Codes(self)
         self.codings = Codings(self)
         self.memos = Memos(self)
+        self.reconcile = Reconciliation(self)
         self.history = History(self)
         self.runs = Runs(self)
 

@@ -191,3 +191,9 @@ def register(migrations) -> None:
     @migrations(name="m002_outcome_runs")
     def m002_outcome_runs(db: Database) -> None:
         _script(db, M002_OUTCOME_RUNS)
+
+    @migrations(name="m003_reconciliation")
+    def m003_reconciliation(db: Database) -> None:
+        from qualkit.store.reconcile import M003_RECONCILIATION
+
+        _script(db, M003_RECONCILIATION)
