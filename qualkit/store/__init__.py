@@ -66,6 +66,7 @@ class Store:
         from qualkit.store.memos import Memos
         from qualkit.store.reconcile import Reconciliation
         from qualkit.store.runs import Runs
+        from qualkit.store.topics import Topics
 
         self.path = path
         self.db = db
@@ -76,6 +77,7 @@ class Store:
         self.reconcile = Reconciliation(self)
         self.history = History(self)
         self.runs = Runs(self)
+        self.topics = Topics(self)
 
     # -- opening -----------------------------------------------------------------------------
 

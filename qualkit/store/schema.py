@@ -197,3 +197,9 @@ def register(migrations) -> None:
         from qualkit.store.reconcile import M003_RECONCILIATION
 
         _script(db, M003_RECONCILIATION)
+
+    @migrations(name="m004_topics")
+    def m004_topics(db: Database) -> None:
+        from qualkit.store.topics import M004_TOPICS
+
+        _script(db, M004_TOPICS)

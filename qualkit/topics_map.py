@@ -1,0 +1,178 @@
+"""Topics against the codebook: closest code, coverage by human coders, quotes and the
+candidate-new-theme rule.
+
+* **Similarity**: cosine between the topic's centroid (the normalised mean of its units'
+  vectors) and each code's vector (name, definition, include rule and example embedded together);
+  the closest code is the most similar active code.
+* **Coverage**: of the topic's units that lie in documents some human (or consensus) coder has
+  coded, the share that a human coding of the closest code, or of one of its sub-codes, overlaps.
+  ``None`` when no human has coded any of those documents yet.
+* **Candidate new theme**: similarity below ``similarity_threshold`` *and* coverage below
+  ``coverage_threshold`` (unknown coverage counts as low). Thresholds: docs/topics.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from qualkit.models import Code
+    from qualkit.topics_fit import FitResult
+    from qualkit.topics_units import Unit
+
+SIMILARITY_THRESHOLD = 0.45
+COVERAGE_THRESHOLD = 0.20
+QUOTE_WORDS = 10
+HumanSpans = Sequence[tuple[int, int, int, int]]  # (document_id, code_id, start, end)
+
+
+@dataclass(frozen=True)
+class MappedTopic:
+    """One topic of a fit, mapped to the codebook. Unit lists hold indexes into the units."""
+
+    topic: int
+    members: list[int]
+    quotes: list[int]
+    code_id: int | None
+    similarity: float | None
+    coverage: float | None
+    candidate: bool
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+
+def is_candidate(similarity: float | None, coverage: float | None, *,
+                 similarity_threshold: float = SIMILARITY_THRESHOLD,
+                 coverage_threshold: float = COVERAGE_THRESHOLD) -> bool:
+    """The rule: far from every code, and hardly coded with the closest one by humans."""
+    far = similarity is None or similarity < similarity_threshold
+    uncoded = coverage is None or coverage < coverage_threshold
+    return far and uncoded
+
+
+def map_topics(
+    fit: FitResult,
+    units: Sequence[Unit],
+    vectors: np.ndarray,
+    codes: Sequence[Code],
+    code_vectors: np.ndarray,
+    human: HumanSpans,
+    *,
+    similarity_threshold: float = SIMILARITY_THRESHOLD,
+    coverage_threshold: float = COVERAGE_THRESHOLD,
+    n_quotes: int = 5,
+) -> list[MappedTopic]:
+    """Map every topic of ``fit`` to its closest code and flag candidate new themes."""
+    import numpy as np
+
+    labels = np.asarray(fit.labels)
+    covers = Coverage(codes, human)
+    mapped = []
+    for topic in fit.topic_ids:
+        members = np.flatnonzero(labels == topic)
+        centroid = _normalise(vectors[members].mean(axis=0))
+        code_id, similarity = _closest(centroid, codes, code_vectors)
+        coverage = None if code_id is None else covers.share([units[i] for i in members], code_id)
+        mapped.append(MappedTopic(
+            topic=topic,
+            members=_by_strength(members, fit.probabilities),
+            quotes=pick_quotes(members, units, vectors @ centroid, n_quotes),
+            code_id=code_id,
+            similarity=similarity,
+            coverage=coverage,
+            candidate=is_candidate(similarity, coverage,
+                                   similarity_threshold=similarity_threshold,
+                                   coverage_threshold=coverage_threshold),
+        ))
+    return mapped
+
+
+def _normalise(vector: np.ndarray) -> np.ndarray:
+    import numpy as np
+
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm else vector
+
+
+def _closest(centroid, codes: Sequence[Code], code_vectors) -> tuple[int | None, float | None]:
+    if not codes:
+        return None, None
+    similarities = code_vectors @ centroid
+    best = int(similarities.argmax())
+    return codes[best].id, round(float(similarities[best]), 4)
+
+
+def _by_strength(members, probabilities: Sequence[float]) -> list[int]:
+    return sorted((int(i) for i in members), key=lambda i: (-probabilities[i], i))
+
+
+def pick_quotes(members, units: Sequence[Unit], closeness, n: int) -> list[int]:
+    """Up to ``n`` units nearest the centroid, no text twice, from as many documents as
+    possible: a coder judges a theme better from several voices than from one speech. Units of
+    at least ``QUOTE_WORDS`` words go first: the nearest ones are often short and say little."""
+    from qualkit.topics_units import word_count
+
+    def rank(i: int) -> tuple:
+        return word_count(units[i].text) < QUOTE_WORDS, -float(closeness[i]), i
+
+    ranked = sorted((int(i) for i in members), key=rank)
+    chosen: list[int] = []
+    texts: set[str] = set()
+    for spread in (True, False):
+        documents = {units[i].document_id for i in chosen}
+        for i in ranked:
+            if len(chosen) == n:
+                return chosen
+            text = " ".join(units[i].text.lower().split())
+            if i in chosen or text in texts or (spread and units[i].document_id in documents):
+                continue
+            chosen.append(i)
+            texts.add(text)
+            documents.add(units[i].document_id)
+    return chosen
+
+
+class Coverage:
+    """How much of a set of units human coders coded with a code or its sub-codes."""
+
+    def __init__(self, codes: Sequence[Code], human: HumanSpans) -> None:
+        self.children: dict[int, list[int]] = {}
+        for code in codes:
+            if code.parent_id is not None:
+                self.children.setdefault(code.parent_id, []).append(code.id)
+        self.spans: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        self.documents: set[int] = set()
+        for document_id, code_id, start, end in human:
+            self.spans.setdefault((code_id, document_id), []).append((start, end))
+            self.documents.add(document_id)
+
+    def family(self, code_id: int) -> set[int]:
+        found, todo = set(), [code_id]
+        while todo:
+            current = todo.pop()
+            if current not in found:
+                found.add(current)
+                todo.extend(self.children.get(current, []))
+        return found
+
+    def share(self, units: Sequence[Unit], code_id: int) -> float | None:
+        """Covered units / units in human-coded documents; None if there are none."""
+        seen = [u for u in units if u.document_id in self.documents]
+        if not seen:
+            return None
+        family = self.family(code_id)
+        covered = sum(self._covered(u, family) for u in seen)
+        return round(covered / len(seen), 4)
+
+    def _covered(self, unit: Unit, family: set[int]) -> bool:
+        return any(
+            start < unit.end and unit.start < end
+            for code_id in family
+            for start, end in self.spans.get((code_id, unit.document_id), ())
+        )
