@@ -39,6 +39,8 @@ def sentencizer():
 def _keep_brackets_whole(doc):
     """Transcribers' notes such as "[laughs]" or "(pause)" never hold a sentence boundary; after
     a full stop they open the next sentence ("so. [laughs] Just to say" splits before "[")."""
+    if "[" not in doc.text and "(" not in doc.text:
+        return doc  # most turns: no need to walk the tokens in Python
     depth = 0
     for i, token in enumerate(doc):
         if token.text in ("[", "("):

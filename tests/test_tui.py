@@ -272,3 +272,33 @@ async def test_blind_by_default_show_all_on_request(sample_project, tmp_path):
 async def test_narrow_terminal_still_codes(sample_project):
     await press(sample_project, "j", "w", size=(80, 24))
     assert len(mine(sample_project)) == 1
+
+
+async def test_A_and_R_open_agreement_and_reconciliation(sample_project):
+    from qualkit.tui.screens.agreement import AgreementScreen
+    from qualkit.tui.screens.reconcile import ReconcileScreen
+
+    from .conftest import SAMPLE
+
+    for coder in ("ana", "ben"):
+        cli("codings", "import", sample_project, SAMPLE / "codings" / f"{coder}.csv")
+        cli("codings", "done", sample_project, "--coder", coder, "--all")
+    app = make_app(sample_project, "lee")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("A")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, AgreementScreen)
+        await pilot.press("escape", "R")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ReconcileScreen)
+        await pilot.press("a")  # accept coder A's codes for the first disagreement
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+    assert mine(sample_project, "consensus")  # agreed codes and the decision, as codings
+    with Store.open(sample_project) as store:
+        assert [e.coder for e in store.events(action="reconcile.decide")] == ["lee"]

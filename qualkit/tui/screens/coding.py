@@ -15,17 +15,9 @@ from textual.widgets import Footer, OptionList
 
 from qualkit.coding import CodingSession
 from qualkit.errors import QualkitError
-from qualkit.metadata import is_researcher
 from qualkit.models import Code, Document, Segment
 from qualkit.store import Store
-from qualkit.tui.keys import CODING_KEYS
-from qualkit.tui.screens.dialogs import (
-    CodePicker,
-    InfoDialog,
-    TextDialog,
-    definition,
-    key_table,
-)
+from qualkit.tui.screens.coding_links import CodingLinks
 from qualkit.tui.widgets.panels import CodebookPanel, DocumentList, StatusBar
 from qualkit.tui.widgets.transcript import TranscriptView
 
@@ -34,7 +26,7 @@ def _b(keys: str, action: str, description: str = "", show: bool = False) -> Bin
     return Binding(keys, action, description, show=show)
 
 
-class CodingScreen(Screen):
+class CodingScreen(CodingLinks, Screen):
     BINDINGS = [
         _b("j", "move(1)", "next"),
         _b("k", "move(-1)", "previous"),
@@ -59,6 +51,9 @@ class CodingScreen(Screen):
         _b("D", "done", "done", show=True),
         _b("B", "codebook", "codebook"),
         _b("M", "memos", "memos"),
+        _b("A", "agreement", "agreement"),
+        _b("R", "reconcile", "reconcile"),
+        _b("T", "topics", "topics"),
         _b("question_mark", "help", "help", show=True),
         _b("q", "quit", "quit", show=True),
     ]
@@ -71,7 +66,6 @@ class CodingScreen(Screen):
         self.document: Document | None = None
         self.filter_code: int | None = None
         self.last_action = "ready"
-        self.texts: dict[int, str] = {}
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
@@ -319,108 +313,6 @@ class CodingScreen(Screen):
         self.done_action(f"{verb} {action}")
 
     # -- the other keys -------------------------------------------------------------------------
-
-    def action_next_uncoded(self) -> None:
-        view = self.view
-        rows = len(view.rows)
-        for step in range(1, rows + 1):
-            row = (view.selection.cursor + step) % rows
-            index = view.rows[row]
-            speaker = self.segments[index].speaker
-            if is_researcher(self.roles.get(speaker or "")):
-                continue
-            if not any(c.coder_id == self.coder.id for c in view.by_segment.get(index, ())):
-                view.move(row - view.selection.cursor)
-                return
-        self.done_action("every segment here has your codes")
-
-    def action_memo(self) -> None:
-        index = self.view.current_index
-        if self.document is None or index is None:
-            return
-        segment = self.segments[index]
-        existing = self.store.memos.at(self.coder.id, self.document.id, segment.start, segment.end)
-
-        def save(text: str | None) -> None:
-            if text is None or (existing is None and not text.strip()):
-                return
-            self.session.set_memo(self.document.id, (segment.start, segment.end), text)
-            self.load_codings()
-            self.done_action("memo saved" if text.strip() else "memo deleted")
-
-        title = f"Memo on: {segment.text[:60]}…" if len(segment.text) > 60 else segment.text
-        self.app.push_screen(TextDialog(title, existing.text if existing else ""), save)
-
-    def action_definition(self) -> None:
-        code = self.query_one(CodebookPanel).highlighted_code
-        if code is not None:
-            self.app.push_screen(InfoDialog(code.name, definition(code)))
-
-    def action_filter(self) -> None:
-        if self.filter_code is not None:
-            self.apply_filter(None)
-            return
-
-        def chosen(code_id: int | None) -> None:
-            if code_id:
-                self.apply_filter(code_id)
-
-        self.app.push_screen(CodePicker("Show only segments with…", self.codes), chosen)
-
-    def apply_filter(self, code_id: int | None) -> None:
-        self.filter_code = code_id
-        if code_id is None:
-            rows = list(range(len(self.segments)))
-        else:
-            rows = [
-                i
-                for i in range(len(self.segments))
-                if any(c.code_id == code_id for c in self.view.by_segment.get(i, ()))
-            ]
-        self.view.set_filter(rows)
-        self.done_action(f"{len(rows)} segments shown")
-
-    def action_done(self) -> None:
-        if self.document is None:
-            return
-        done = self.session.toggle_done(self.document.id)
-        self._progress_current()
-        self.done_action("document marked done" if done else "document marked not done")
-
-    def action_search(self) -> None:
-        from qualkit.tui.screens.search import SearchScreen
-
-        def jump(segment: Segment | None) -> None:
-            if segment is not None:
-                self.open_document(segment.document_id, segment.ordinal)
-                self.done_action("jumped to a search hit")
-
-        self.app.push_screen(SearchScreen(self.store), jump)
-
-    def action_help(self) -> None:
-        self.app.push_screen(InfoDialog("Keys of the coding screen", key_table(CODING_KEYS)))
-
-    def action_codebook(self) -> None:
-        from qualkit.tui.screens.codebook import CodebookScreen
-
-        self.app.push_screen(CodebookScreen(self.session), lambda _: self.after_codebook())
-
-    def after_codebook(self) -> None:
-        self.reload_codes()
-        self.load_codings()
-        self.update_status()
-
-    def action_memos(self) -> None:
-        from qualkit.tui.screens.memos import MemosScreen
-
-        def jump(target: tuple[int, int] | None) -> None:
-            if target is not None:
-                document_id, offset = target
-                self.open_document(document_id)
-                index = next((i for i, s in enumerate(self.segments) if s.end > offset), 0)
-                self.view.move_to_index(index)
-
-        self.app.push_screen(MemosScreen(self.store, self.coder.name), jump)
 
     def toggle_show_all(self) -> None:
         self.view.show_others = not self.view.show_others
