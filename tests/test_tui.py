@@ -302,3 +302,19 @@ async def test_A_and_R_open_agreement_and_reconciliation(sample_project):
     assert mine(sample_project, "consensus")  # agreed codes and the decision, as codings
     with Store.open(sample_project) as store:
         assert [e.coder for e in store.events(action="reconcile.decide")] == ["lee"]
+
+
+async def test_T_opens_the_topics_screen_and_comes_back(sample_project):
+    from qualkit.tui.screens.topics import TopicsScreen
+
+    app = make_app(sample_project, "ana")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("T")
+        await pilot.pause()
+        assert isinstance(app.screen, TopicsScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+    with Store.open(sample_project) as store:
+        assert store.topics.runs() == []  # opening the screen fits nothing by itself

@@ -16,8 +16,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, SelectionList, Static
 
-from qualkit.errors import QualkitError
 from qualkit.store import Store
+from qualkit.tui.workers import run_on_own_connection
 
 if TYPE_CHECKING:
     from qualkit.agreement_project import CodeAgreement, ProjectAgreement
@@ -35,14 +35,24 @@ def _value(name: str) -> Callable[[CodeAgreement], float | None]:
 SORTS: list[tuple[str, Callable[[CodeAgreement], object]]] = [
     ("codebook", lambda row: 0),
     ("alpha", _value("krippendorff_alpha")),
-    ("kappa", lambda row: row.summary.cohen_kappa if row.summary.n_coders == 2
-        else row.summary.fleiss_kappa),
+    (
+        "kappa",
+        lambda row: (
+            row.summary.cohen_kappa if row.summary.n_coders == 2 else row.summary.fleiss_kappa
+        ),
+    ),
     ("agree", _value("percent_agreement")),
     ("AC1", _value("gwet_ac1")),
     ("code", lambda row: row.code.lower()),
 ]
-_COLUMN_SORTS = {"mark": "alpha", "code": "code", "agree": "agree", "kappa": "kappa",
-                 "alpha": "alpha", "ac1": "AC1"}
+_COLUMN_SORTS = {
+    "mark": "alpha",
+    "code": "code",
+    "agree": "agree",
+    "kappa": "kappa",
+    "alpha": "alpha",
+    "ac1": "AC1",
+}
 
 
 def _number(value: float | None) -> str:
@@ -106,8 +116,7 @@ class AgreementScreen(Screen[None]):
                     *((c.name, c.name, c.name in self.initial) for c in self.coders),
                     id="agreement-coders",
                 )
-                yield Static("✓ α ≥ .800\n~ α ≥ .667\n✗ below\n· undefined",
-                             id="agreement-legend")
+                yield Static("✓ α ≥ .800\n~ α ≥ .667\n✗ below\n· undefined", id="agreement-legend")
             yield DataTable(id="agreement-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="agreement-summary")
         yield Footer()
@@ -138,16 +147,14 @@ class AgreementScreen(Screen[None]):
         """Compute on a connection of its own; results come back as a message."""
         from qualkit.agreement_project import project_agreement
 
-        try:
-            with Store.open(self.store.path) as store:
-                result = project_agreement(store, coders=coders, unit=unit)
-        except QualkitError as exc:
-            self.post_message(self.Failed(str(exc)))
-            return
-        except Exception as exc:  # a bug must not kill the workbench; show it instead
-            self.post_message(self.Failed(f"agreement failed: {exc!r}"))
-            return
-        self.post_message(self.Computed(result))
+        run_on_own_connection(
+            self,
+            self.store.path,
+            lambda store: project_agreement(store, coders=coders, unit=unit),
+            done=self.Computed,
+            failed=self.Failed,
+            what="agreement",
+        )
 
     @on(Computed)
     def _computed(self, event: Computed) -> None:
@@ -197,34 +204,54 @@ class AgreementScreen(Screen[None]):
         table.add_column("code", key="code")
         for name in result.coders:
             table.add_column(name, key=f"coder:{name}")
-        for label, key in (("agree", "agree"), ("kappa" if two else "fleiss", "kappa"),
-                           ("alpha", "alpha"), ("AC1", "ac1")):
+        for label, key in (
+            ("agree", "agree"),
+            ("kappa" if two else "fleiss", "kappa"),
+            ("alpha", "alpha"),
+            ("AC1", "ac1"),
+        ):
             table.add_column(label, key=key)
         for row in self.sorted_rows():
             table.add_row(*self._cells(row, two), key=str(row.code_id))
         label = SORTS[self.sort_index][0] + (" ↓" if self.reverse else "")
-        self.title_line(f"Agreement of {', '.join(result.coders)} · {len(result.documents)} "
-                        f"documents · unit {result.unit} · {result.n_units} units · sort {label}")
+        self.title_line(
+            f"Agreement of {', '.join(result.coders)} · {len(result.documents)} "
+            f"documents · unit {result.unit} · {result.n_units} units · sort {label}"
+        )
         self.query_one("#agreement-summary", Static).update(self._summary(result))
 
     def _cells(self, row: CodeAgreement, two: bool) -> list[object]:
         s = row.summary
         kappa = s.cohen_kappa if two else s.fleiss_kappa
         agree = "—" if s.percent_agreement is None else f"{100 * s.percent_agreement:.1f}%"
-        numbers = [*(str(n) for n in row.applied), agree, _number(kappa),
-                   _number(s.krippendorff_alpha), _number(s.gwet_ac1)]
-        return [Text(row.mark, style=MARK_STYLES[row.mark]), row.code,
-                *(Text(n, justify="right") for n in numbers)]
+        numbers = [
+            *(str(n) for n in row.applied),
+            agree,
+            _number(kappa),
+            _number(s.krippendorff_alpha),
+            _number(s.gwet_ac1),
+        ]
+        return [
+            Text(row.mark, style=MARK_STYLES[row.mark]),
+            row.code,
+            *(Text(n, justify="right") for n in numbers),
+        ]
 
     def _summary(self, result: ProjectAgreement) -> Text:
         pooled = result.pooled.summary
         text = Text()
         text.append(f"{result.pooled.mark} pooled ", style=MARK_STYLES[result.pooled.mark])
         kappa = pooled.cohen_kappa if len(result.coders) == 2 else pooled.fleiss_kappa
-        text.append(f"α {_number(pooled.krippendorff_alpha)} · κ {_number(kappa)} · AC1 "
-                    f"{_number(pooled.gwet_ac1)}\n")
-        pairs = [f"{a}–{b} {_number(result.pairwise[i][j])}"
-                 for i, a in enumerate(result.coders) for j, b in enumerate(result.coders) if i < j]
+        text.append(
+            f"α {_number(pooled.krippendorff_alpha)} · κ {_number(kappa)} · AC1 "
+            f"{_number(pooled.gwet_ac1)}\n"
+        )
+        pairs = [
+            f"{a}–{b} {_number(result.pairwise[i][j])}"
+            for i, a in enumerate(result.coders)
+            for j, b in enumerate(result.coders)
+            if i < j
+        ]
         text.append("pairwise κ: " + " · ".join(pairs) + "\n")
         groups: dict[str, list[str]] = {}
         for left in result.left_out:

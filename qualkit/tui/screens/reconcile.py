@@ -18,6 +18,7 @@ from textual.widgets import Footer, Label, SelectionList, Static
 from qualkit.errors import QualkitError
 from qualkit.store import Store
 from qualkit.tui.screens.dialogs import InfoDialog, InputDialog, TextDialog, key_table
+from qualkit.tui.workers import run_on_own_connection
 
 if TYPE_CHECKING:
     from qualkit.coding import CodingSession
@@ -55,7 +56,8 @@ class CodeSetDialog(ModalScreen[frozenset[int] | None]):
         with Vertical(classes="dialog"):
             yield Label(self.title_, classes="dialog-title")
             yield SelectionList[int](
-                *((c.name, c.id, c.id in self.chosen) for c in self.codes), id="code-set")
+                *((c.name, c.id, c.id in self.chosen) for c in self.codes), id="code-set"
+            )
             yield Label("space tick · ctrl+s save · esc cancel", classes="dialog-hint")
 
     def action_save(self) -> None:
@@ -137,15 +139,17 @@ class ReconcileScreen(Screen[None]):
         if self.coders is None:
             self.coders = self._default_pair()
         if self.coders is None:
-            self.app.push_screen(InputDialog("Reconcile which two coders? (e.g. ana,ben)"),
-                                 self._pair_chosen)
+            self.app.push_screen(
+                InputDialog("Reconcile which two coders? (e.g. ana,ben)"), self._pair_chosen
+            )
             return
         self.start()
 
     def _default_pair(self) -> tuple[str, str] | None:
         counts = self.store.codings.counts_by_coder()
-        humans = [c.name for c in self.store.codings.coders()
-                  if c.kind == "human" and counts.get(c.name)]
+        humans = [
+            c.name for c in self.store.codings.coders() if c.kind == "human" and counts.get(c.name)
+        ]
         return (humans[0], humans[1]) if len(humans) == 2 else None
 
     def _pair_chosen(self, value: str | None) -> None:
@@ -170,24 +174,23 @@ class ReconcileScreen(Screen[None]):
         """Find the disagreements on a connection of its own; post the plan back."""
         from qualkit.reconcile import make_plan
 
-        try:
-            with Store.open(self.store.path) as store:
-                plan = make_plan(store, coder_a, coder_b, overlap=self.overlap)
-        except QualkitError as exc:
-            self.post_message(self.Failed(str(exc)))
-            return
-        except Exception as exc:  # a bug must not kill the workbench; show it instead
-            self.post_message(self.Failed(f"reconciliation failed: {exc!r}"))
-            return
-        self.post_message(self.PlanLoaded(plan))
+        run_on_own_connection(
+            self,
+            self.store.path,
+            lambda store: make_plan(store, coder_a, coder_b, overlap=self.overlap),
+            done=self.PlanLoaded,
+            failed=self.Failed,
+            what="reconciliation",
+        )
 
     @on(PlanLoaded)
     def _loaded(self, event: PlanLoaded) -> None:
         from qualkit.reconcile import Reconciler
 
         try:
-            self.reconciler = Reconciler(self.store, event.plan, self.session.coder,
-                                         consensus=self.consensus)
+            self.reconciler = Reconciler(
+                self.store, event.plan, self.session.coder, consensus=self.consensus
+            )
             added = self.reconciler.seed_agreed()
         except QualkitError as exc:
             self._failed(self.Failed(str(exc)))
@@ -222,10 +225,10 @@ class ReconcileScreen(Screen[None]):
         if item is None:
             self.query_one("#reconcile-title", Label).update(head)
             self.query_one("#reconcile-text", Static).update(
-                f"No disagreements between {a} and {b}: the consensus has their shared codes.")
+                f"No disagreements between {a} and {b}: the consensus has their shared codes."
+            )
             return
-        self.query_one("#reconcile-title", Label).update(
-            f"{head} · {self.index + 1} of {r.total}")
+        self.query_one("#reconcile-title", Label).update(f"{head} · {self.index + 1} of {r.total}")
         self.query_one("#reconcile-text", Static).update(self._context_text(item))
         self.query_one("#reconcile-a", Static).update(self._side(a, "A", item.a_codes, item))
         self.query_one("#reconcile-b", Static).update(self._side(b, "B", item.b_codes, item))
@@ -234,16 +237,16 @@ class ReconcileScreen(Screen[None]):
     def _context_text(self, item: Item) -> Text:
         segments = self.segments.get(item.segment.document_id)
         if segments is None:
-            segments = self.segments[item.segment.document_id] = \
-                self.store.documents.segments(item.segment.document_id)
+            segments = self.segments[item.segment.document_id] = self.store.documents.segments(
+                item.segment.document_id
+            )
         position = next(i for i, s in enumerate(segments) if s.id == item.segment.id)
         text = Text()
         text.append(f"{item.document} · segment {item.segment.ordinal}\n\n", style="bold")
-        for s in segments[max(0, position - CONTEXT): position + CONTEXT + 1]:
+        for s in segments[max(0, position - CONTEXT) : position + CONTEXT + 1]:
             current = s.id == item.segment.id
             text.append(f"{s.speaker or '—'}: ", style="bold" if current else "dim")
-            text.append(" ".join(s.text.split()) + "\n",
-                        style="bold reverse" if current else "dim")
+            text.append(" ".join(s.text.split()) + "\n", style="bold reverse" if current else "dim")
         return text
 
     def _side(self, name: str, letter: str, codes: frozenset[int], item: Item) -> Text:
@@ -255,8 +258,9 @@ class ReconcileScreen(Screen[None]):
             code = self.codes[code_id]
             shared = code_id in item.agreed
             text.append("● ", style=code.color or "")
-            text.append(code.name + (" (both)" if shared else "") + "\n",
-                        style="dim" if shared else "bold")
+            text.append(
+                code.name + (" (both)" if shared else "") + "\n", style="dim" if shared else "bold"
+            )
         return text
 
     def _decision(self, item: Item) -> Text:
@@ -282,8 +286,7 @@ class ReconcileScreen(Screen[None]):
         if item is None or self.reconciler is None:
             return
         try:
-            self.reconciler.decide(item, kind, codes=codes,
-                                   reason=self.pending.pop(item.key, ""))
+            self.reconciler.decide(item, kind, codes=codes, reason=self.pending.pop(item.key, ""))
         except QualkitError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -308,8 +311,9 @@ class ReconcileScreen(Screen[None]):
             if codes is not None:
                 self.action_decide("edit", codes)
 
-        self.app.push_screen(CodeSetDialog("Consensus codes for this segment", active, chosen),
-                             done)
+        self.app.push_screen(
+            CodeSetDialog("Consensus codes for this segment", active, chosen), done
+        )
 
     def action_reason(self) -> None:
         item = self.item
@@ -369,8 +373,9 @@ class ReconcileScreen(Screen[None]):
         self.render_item()
 
     def action_help(self) -> None:
-        self.app.push_screen(InfoDialog("Keys of the reconciliation screen",
-                                        key_table(RECONCILE_KEYS)))
+        self.app.push_screen(
+            InfoDialog("Keys of the reconciliation screen", key_table(RECONCILE_KEYS))
+        )
 
     def action_back(self) -> None:
         self.dismiss(None)
