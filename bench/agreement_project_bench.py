@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from agreement_bench import timed  # run from bench/: the script folder is on sys.path
 
 from qualkit.agreement_project import project_agreement
 from qualkit.agreement_select import compare, segment_units, span_table
@@ -96,15 +97,6 @@ def _spans(seen, starts, ends, document_id, code_id, coder_id):
     first, last = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
     return [(document_id, code_id, coder_id, int(starts[a]), int(ends[b]))
             for a, b in zip(first, last, strict=True)]
-
-
-def timed(action, repeats: int) -> list[float]:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return times
 
 
 def row(label: str, times: list[float], extra: str = "") -> None:

@@ -51,7 +51,7 @@ TEXT_FIELDS = ("description", "include", "exclude", "example")
 # Keys the workbench binds itself (see the README key contract): a code cannot take them. All
 # capitals are kept for the workbench's own screens.
 RESERVED_KEYS = frozenset("jkhlgunmdcqv?/ " + string.ascii_uppercase + string.digits)
-_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,7 @@ class _Reader:
 
     def color(self, node: Any, where: str) -> str | None:
         value = self.scalar(node, "color")
-        if value and not _COLOR.match(value):
+        if value and not COLOR.match(value):
             raise self.fail(node, f"{where}: color '{value}' is not #rgb or #rrggbb (quote it)")
         return value or None
 

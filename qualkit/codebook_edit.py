@@ -7,11 +7,10 @@ code keeps its codings and can be brought back.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from qualkit.codebook import RESERVED_KEYS
+from qualkit.codebook import COLOR, RESERVED_KEYS
 from qualkit.errors import QualkitError
 from qualkit.store.history import Change
 
@@ -20,7 +19,6 @@ if TYPE_CHECKING:
     from qualkit.models import Code
 
 TEXT_FIELDS = ("description", "include", "exclude", "example")
-_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 
 
 def add_code(session: CodingSession, name: str, *, parent_id: int | None = None) -> int:
@@ -238,6 +236,6 @@ def _check_hotkey(session: CodingSession, code: Code, key: str | None) -> str | 
 
 def _check_color(color: str | None) -> str | None:
     color = (color or "").strip() or None
-    if color is not None and not _COLOR.match(color):
+    if color is not None and not COLOR.match(color):
         raise QualkitError(f"colour '{color}' is not #rgb or #rrggbb")
     return color

@@ -102,16 +102,10 @@ def render(result: dict, *, heading: str | None = None) -> None:
 
 def _save(project: str, name: str, run: Any) -> None:
     """Store a run in a qualkit project through the store API."""
-    try:
-        from qualkit.store import Store
-    except ImportError as exc:
-        raise QualkitError("this qualkit build cannot save runs yet (qualkit.store is missing)") \
-            from exc
-    if not hasattr(Store, "save_outcome_run"):
-        raise QualkitError("this qualkit build cannot save outcome runs yet "
-                           "(Store.save_outcome_run is missing)")
+    from qualkit.store import Store
+
     with Store.open(project) as store:
-        store.save_outcome_run(name, params=run.params, result=run.result, pairs=run.pairs)
+        store.runs.save_outcome_run(name, params=run.params, result=run.result, pairs=run.pairs)
 
 
 @click.group()
@@ -214,7 +208,7 @@ def show(project: str, run_name: str, as_json: bool) -> None:
         raise QualkitError("this qualkit build cannot read stored runs yet (qualkit.store is "
                            "missing)") from exc
     with Store.open(project) as store:
-        run = store.outcome_run(run_name)
+        run = store.runs.outcome_run(run_name)
     if as_json:
         click.echo(json.dumps(run.result, indent=2, allow_nan=False))
         return

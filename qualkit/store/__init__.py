@@ -229,17 +229,6 @@ class Store:
         """The whole database as SQL text: tests compare it before and after a refused input."""
         return "\n".join(self.db.conn.iterdump())
 
-    # -- outcome runs (thin delegates kept on Store for the outcome CLI) -------------------------
-
-    def save_outcome_run(self, name: str, *, params: dict, result: dict, pairs: list) -> int:
-        return self.runs.save_outcome_run(name, params=params, result=result, pairs=pairs)
-
-    def outcome_run(self, name: str):
-        return self.runs.outcome_run(name)
-
-    def outcome_runs(self) -> list:
-        return self.runs.outcome_runs()
-
 
 def _check_project_file(path: Path) -> None:
     """Refuse, before SQLite touches it, anything that is not an existing SQLite file."""

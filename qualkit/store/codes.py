@@ -76,12 +76,6 @@ class Codes:
         found = row.fetchone()
         return None if found is None else _code(found)
 
-    def row(self, code_id: int) -> dict[str, Any]:
-        """The raw row, as undo records it."""
-        cursor = self.store.execute("SELECT * FROM codes WHERE id = ?", [code_id])
-        names = [d[0] for d in cursor.description]
-        return dict(zip(names, cursor.fetchone(), strict=True))
-
     def next_position(self, parent_id: int | None) -> int:
         row = self.store.execute(
             "SELECT coalesce(max(position), -1) + 1 FROM codes WHERE parent_id IS ?", [parent_id]

@@ -147,15 +147,3 @@ class History:
         if "id" in TABLE_KEYS[change.table] and "id" not in row:
             row = {"id": cursor.lastrowid, **row}
         return Change(change.table, "insert", row)
-
-    def can_undo(self, coder: Coder) -> bool:
-        return self._has(coder, "done")
-
-    def can_redo(self, coder: Coder) -> bool:
-        return self._has(coder, "undone")
-
-    def _has(self, coder: Coder, state: str) -> bool:
-        row = self.store.execute(
-            "SELECT 1 FROM history WHERE coder_id = ? AND state = ? LIMIT 1", [coder.id, state]
-        )
-        return row.fetchone() is not None

@@ -70,10 +70,6 @@ class Layout:
         self.blocks = blocks
         self.reindex()
 
-    def replace(self, row: int, block: list[Line]) -> None:
-        self.blocks[row] = block
-        self.reindex()
-
     def reindex(self) -> None:
         firsts, total = [], 0
         for block in self.blocks:

@@ -291,14 +291,14 @@ class CodingScreen(CodingLinks, Screen):
         self.query_one(DocumentList).show_progress(self.document.id, self.my_coverage(), done)
 
     def action_undo(self) -> None:
-        self._history(self.session.undo(), "undid")
+        self._history(self.session.undo(), "undid", "undo")
 
     def action_redo(self) -> None:
-        self._history(self.session.redo(), "redid")
+        self._history(self.session.redo(), "redid", "redo")
 
-    def _history(self, action: str | None, verb: str) -> None:
+    def _history(self, action: str | None, done: str, verb: str) -> None:
         if action is None:
-            self.done_action(f"nothing to {verb[:-1] if verb.endswith('d') else verb}")
+            self.done_action(f"nothing to {verb}")
             return
         if action.startswith("codebook"):
             self.reload_codes()
@@ -310,7 +310,7 @@ class CodingScreen(CodingLinks, Screen):
             )
         self.load_codings()
         self.refresh_progress()
-        self.done_action(f"{verb} {action}")
+        self.done_action(f"{done} {action}")
 
     # -- the other keys -------------------------------------------------------------------------
 
