@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from qualkit.agreement import Ratings, krippendorff_alpha, ratings_from_wide, summarize
+from qualkit.agreement.stats import Ratings, krippendorff_alpha, ratings_from_wide, summarize
 
 TARGET_SECONDS = 2.0
 

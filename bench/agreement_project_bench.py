@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 from agreement_bench import timed  # run from bench/: the script folder is on sys.path
 
-from qualkit.agreement_project import project_agreement
-from qualkit.agreement_select import compare, segment_units, span_table
-from qualkit.coding import CodingSession
+from qualkit.agreement.project import project_agreement
+from qualkit.agreement.select import compare, segment_units, span_table
+from qualkit.coding.session import CodingSession
 from qualkit.store import Store, now
 from qualkit.store.spans import add_codings
 

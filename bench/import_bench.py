@@ -26,8 +26,8 @@ SAMPLE = ROOT / "transcripts_sample"
 
 def sentences() -> list[str]:
     """Real sentences from the sample transcripts, to build large realistic files from."""
-    from qualkit.segmenter import segment
-    from qualkit.transcripts import read_transcript
+    from qualkit.ingest.segmenter import segment
+    from qualkit.ingest.transcripts import read_transcript
 
     out = []
     for path in sorted(SAMPLE.glob("*.txt")) + sorted(SAMPLE.glob("*.md")):
@@ -67,8 +67,8 @@ def _render(turns: list[tuple[str, str]], fmt: str) -> str:
 
 
 def time_import(folder: Path, project: Path) -> tuple[float, int]:
-    from qualkit.importer import import_transcripts
-    from qualkit.segmenter import sentencizer
+    from qualkit.ingest.importer import import_transcripts
+    from qualkit.ingest.segmenter import sentencizer
     from qualkit.store import Store
 
     sentencizer()  # spaCy's one-off load (about 1 s) is not throughput

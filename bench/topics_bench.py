@@ -37,10 +37,10 @@ TARGET_OVERHEAD = 0.20
 
 def sample_sentences() -> list[tuple[str, int, str | None, str, str]]:
     """(document, turn, speaker, role, text) of the sample's modelled segments."""
-    from qualkit.codebook import apply_codebook, load_codebook
-    from qualkit.importer import import_transcripts
+    from qualkit.coding.codebook import apply_codebook, load_codebook
+    from qualkit.ingest.importer import import_transcripts
     from qualkit.store import Store
-    from qualkit.topics_units import select_units
+    from qualkit.topics.units import select_units
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "sample.qualkit"
@@ -72,7 +72,7 @@ def perturb(text: str, copy: int, rng: random.Random) -> str:
 
 def build_project(path: Path, units: int) -> int:
     """A project with ``units`` modelled segments made from the sample; returns the count."""
-    from qualkit.codebook import apply_codebook, load_codebook
+    from qualkit.coding.codebook import apply_codebook, load_codebook
     from qualkit.store import Store, now
 
     sentences = sample_sentences()
@@ -110,8 +110,8 @@ def embed_all(path: Path, threads: int) -> tuple[float, int, float]:
     import torch
 
     from qualkit.store import Store
-    from qualkit.topics_embed import PackagedModel, unit_vectors
-    from qualkit.topics_units import select_units
+    from qualkit.topics.embed import PackagedModel, unit_vectors
+    from qualkit.topics.units import select_units
 
     torch.set_num_threads(threads)
     model = PackagedModel()
@@ -123,7 +123,7 @@ def embed_all(path: Path, threads: int) -> tuple[float, int, float]:
         started = time.perf_counter()
         _, embedded = unit_vectors(store, units, model)
         seconds = time.perf_counter() - started
-        from qualkit.topics_embed import code_vectors
+        from qualkit.topics.embed import code_vectors
 
         code_vectors(store, store.codes.list(), model)  # cached, as after a first fit
     return loaded, embedded, seconds
@@ -148,7 +148,7 @@ def bare_fit(texts: list[str], embeddings, options, *, stock: bool = False) -> f
     its own approximate neighbour search."""
     from bertopic import BERTopic
 
-    from qualkit.topics_fit import default_parts
+    from qualkit.topics.fit import default_parts
 
     started = time.perf_counter()
     parts = default_parts(min_topic_size=options.min_topic_size, seed=options.seed,
@@ -173,8 +173,8 @@ def cold(path: Path, what: str) -> float:
 
 def bare_inputs(path: Path):
     from qualkit.store import Store
-    from qualkit.topics_embed import unit_vectors
-    from qualkit.topics_units import keyword_text, select_units
+    from qualkit.topics.embed import unit_vectors
+    from qualkit.topics.units import keyword_text, select_units
 
     with Store.open(path) as store:
         units = select_units(store)

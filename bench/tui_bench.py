@@ -48,8 +48,8 @@ def _write_transcripts(folder: Path, rng: random.Random) -> None:
 
 
 def build(path: Path) -> None:
-    from qualkit.codebook import apply_codebook, load_codebook
-    from qualkit.importer import import_transcripts
+    from qualkit.coding.codebook import apply_codebook, load_codebook
+    from qualkit.ingest.importer import import_transcripts
     from qualkit.store import Store
 
     rng = random.Random(7)

@@ -20,10 +20,10 @@ def demo_path() -> Path:
 
 def build_demo(path: Path | None = None) -> Path:
     """Create or update the demo project; running it again changes nothing."""
-    from qualkit.codebook import apply_codebook, load_codebook
-    from qualkit.coding import CodingSession
-    from qualkit.codings_io import import_codings
-    from qualkit.importer import import_transcripts
+    from qualkit.coding.codebook import apply_codebook, load_codebook
+    from qualkit.coding.csv_io import import_codings
+    from qualkit.coding.session import CodingSession
+    from qualkit.ingest.importer import import_transcripts
     from qualkit.store import Store
 
     if not SAMPLE.is_dir() or not CODEBOOK.is_file():

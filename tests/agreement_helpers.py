@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
-from qualkit.coding import CodingSession
+from qualkit.coding.session import CodingSession
 from qualkit.store import Store, now
 from qualkit.store.spans import add_codings
 

@@ -1,4 +1,4 @@
-"""Tests for qualkit.agreement_io: reading ratings CSVs and the user-facing errors."""
+"""Tests for qualkit.agreement.ratings: reading ratings CSVs and the user-facing errors."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from qualkit.agreement import fleiss_kappa, gwet_ac1, krippendorff_alpha
-from qualkit.agreement_io import read_ratings_csv
+from qualkit.agreement.ratings import read_ratings_csv
+from qualkit.agreement.stats import fleiss_kappa, gwet_ac1, krippendorff_alpha
 from qualkit.errors import InputError
 
 

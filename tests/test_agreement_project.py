@@ -8,11 +8,11 @@ import json
 import numpy as np
 import pytest
 
-from qualkit.agreement import Ratings, cohen_kappa, summarize
-from qualkit.agreement_binary import summary
-from qualkit.agreement_project import project_agreement, reliability
-from qualkit.agreement_summary import STATISTICS
-from qualkit.agreement_units import (
+from qualkit.agreement.project import project_agreement, reliability
+from qualkit.agreement.stats import Ratings, cohen_kappa, summarize
+from qualkit.agreement.stats.binary import summary
+from qualkit.agreement.stats.summary import STATISTICS
+from qualkit.agreement.units import (
     character_counts,
     pattern_counts,
     pattern_keys,

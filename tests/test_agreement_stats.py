@@ -1,4 +1,4 @@
-"""Tests for qualkit.agreement: published worked examples, oracles and properties.
+"""Tests for qualkit.agreement.stats: published worked examples, oracles and properties.
 
 Every published number below was reproduced from the cited source before being asserted.
 Sources used more than once:
@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from qualkit.agreement import (
+from qualkit.agreement.stats import (
     STATISTICS,
     Ratings,
     UndefinedStatisticError,
@@ -40,8 +40,8 @@ from qualkit.agreement import (
     ratings_from_wide,
     summarize,
 )
-from qualkit.agreement_kernels import patterns_of
-from qualkit.agreement_summary import build_kernel
+from qualkit.agreement.stats.kernels import patterns_of
+from qualkit.agreement.stats.summary import build_kernel
 
 NA = np.nan
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -40,7 +40,7 @@ def test_ruff_is_clean():
 
 
 def test_readme_lists_every_key_of_the_coding_screen():
-    from qualkit.tui.keys import CODING_KEYS
+    from qualkit.coding.keys import CODING_KEYS
 
     for key, what in CODING_KEYS:
         assert f"| `{key}` | {what} |" in README, key

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qualkit.codebook import (
+from qualkit.coding.codebook import (
     apply_codebook,
     dump_codebook,
     load_codebook,

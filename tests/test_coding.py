@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qualkit.coding import CodingSession
+from qualkit.coding.session import CodingSession
 from qualkit.errors import QualkitError
 from qualkit.store import Store
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qualkit.codings_io import export_codings, import_codings
+from qualkit.coding.csv_io import export_codings, import_codings
 from qualkit.store import Store
 
 from .conftest import assert_user_error, cli, dump

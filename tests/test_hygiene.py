@@ -52,10 +52,10 @@ def test_status_loads_nothing_heavy(sample_project):
     "module",
     [
         "qualkit.store",
-        "qualkit.codebook",
-        "qualkit.coding",
-        "qualkit.importer",
-        "qualkit.codings_io",
+        "qualkit.coding.codebook",
+        "qualkit.coding.session",
+        "qualkit.ingest.importer",
+        "qualkit.coding.csv_io",
     ],
 )
 def test_domain_modules_never_import_ui(module):

@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from qualkit.importer import import_transcripts
+from qualkit.ingest.importer import import_transcripts
 from qualkit.store import Store
 
 from .conftest import SAMPLE, assert_user_error, cli, dump

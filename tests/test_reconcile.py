@@ -9,9 +9,9 @@ import json
 
 import pytest
 
-from qualkit.coding import CodingSession
+from qualkit.agreement.reconcile import Reconciler, make_plan
+from qualkit.coding.session import CodingSession
 from qualkit.errors import InputError, QualkitError
-from qualkit.reconcile import Reconciler, make_plan
 from qualkit.store import Store
 
 from .agreement_helpers import code, consensus, done, make_project, seg

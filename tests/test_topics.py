@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from qualkit.coding import CodingSession
+from qualkit.coding.session import CodingSession
 from qualkit.errors import QualkitError
 from qualkit.store import Store
 from qualkit.topics import (
@@ -26,9 +26,9 @@ from qualkit.topics import (
     topic_report,
     write_suggestions,
 )
-from qualkit.topics_fit import TopicParts
-from qualkit.topics_map import is_candidate
-from qualkit.topics_units import keyword_text, select_units, word_count
+from qualkit.topics.fit import TopicParts
+from qualkit.topics.mapping import is_candidate
+from qualkit.topics.units import keyword_text, select_units, word_count
 
 from .conftest import assert_user_error, cli, dump
 from .topics_helpers import THEMES, FakeEmbedder, fast_parts, make_synthetic_project

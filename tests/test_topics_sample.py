@@ -17,7 +17,7 @@ import shutil
 import pytest
 
 from qualkit.store import Store
-from qualkit.topics_embed import MODEL_NAME
+from qualkit.topics.embed import MODEL_NAME
 
 from .conftest import ROOT, cli
 

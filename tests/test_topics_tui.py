@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input, OptionList
 
-from qualkit.coding import CodingSession
+from qualkit.coding.session import CodingSession
 from qualkit.store import Store
 from qualkit.topics import TopicOptions
 from qualkit.tui.app import make_app

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qualkit.errors import InputError
-from qualkit.segmenter import segment
-from qualkit.transcripts import read_transcript
+from qualkit.ingest.segmenter import segment
+from qualkit.ingest.transcripts import read_transcript
 
 from .conftest import SAMPLE
 

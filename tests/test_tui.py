@@ -8,9 +8,9 @@ import io
 import pytest
 from rich.console import Console
 
+from qualkit.coding.keys import CODING_KEYS
 from qualkit.store import Store
 from qualkit.tui.app import make_app
-from qualkit.tui.keys import CODING_KEYS
 from qualkit.tui.screens.coding import CodingScreen
 
 from .conftest import cli

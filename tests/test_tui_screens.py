@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qualkit.codebook import load_codebook
+from qualkit.coding.codebook import load_codebook
 from qualkit.store import Store
 from qualkit.tui.app import make_app
 from qualkit.tui.screens.codebook import CodebookScreen

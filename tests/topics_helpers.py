@@ -8,7 +8,7 @@ import re
 import zlib
 from pathlib import Path
 
-from qualkit.topics_fit import TopicParts
+from qualkit.topics.fit import TopicParts
 
 from .conftest import cli
 

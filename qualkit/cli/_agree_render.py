@@ -13,10 +13,10 @@ from qualkit.cli._common import table
 from qualkit.errors import InputError
 
 if TYPE_CHECKING:
-    from qualkit.agreement_project import CodeAgreement, ProjectAgreement
-    from qualkit.agreement_summary import AgreementSummary
-    from qualkit.disagreements import Disagreements
-    from qualkit.training import TrainingReport
+    from qualkit.agreement.disagreements import Disagreements
+    from qualkit.agreement.project import CodeAgreement, ProjectAgreement
+    from qualkit.agreement.stats.summary import AgreementSummary
+    from qualkit.agreement.training import TrainingReport
 
 DASH = "—"
 LEGEND = "✓ alpha ≥ .800 (reliable) · ~ alpha ≥ .667 (tentative) · ✗ below · · undefined"

@@ -66,8 +66,8 @@ def agree(project: str | None, ratings: str | None, **options) -> None:
 
 
 def _agree_ratings(path: str, options: dict) -> None:
-    from qualkit.agreement import summarize
-    from qualkit.agreement_io import read_ratings_csv
+    from qualkit.agreement.ratings import read_ratings_csv
+    from qualkit.agreement.stats import summarize
     from qualkit.cli._agree_render import render_ratings
 
     given = [flag for name, flag in _PROJECT_OPTIONS.items() if options[name]]
@@ -99,7 +99,7 @@ def _refuse_ratings_options(options: dict) -> None:
 
 
 def _agree_project(project: str, options: dict) -> None:
-    from qualkit.agreement_project import project_agreement
+    from qualkit.agreement.project import project_agreement
     from qualkit.cli._agree_render import render_project, write_csv
 
     _refuse_ratings_options(options)
@@ -125,8 +125,8 @@ def _agree_project(project: str, options: dict) -> None:
 
 
 def _agree_training(project: str, options: dict) -> None:
+    from qualkit.agreement.training import training_report
     from qualkit.cli._agree_render import render_training, write_csv
-    from qualkit.training import training_report
 
     _refuse_ratings_options(options)
     for name, flag in (("coders", "--coders"), ("n_boot", "--bootstrap")):
@@ -183,8 +183,8 @@ def disagreements(
       qualkit disagreements lead.qualkit --coders ana,ben
       qualkit disagreements lead.qualkit --coders ana,ben --code "Warm handoff" --csv todo.csv
     """
+    from qualkit.agreement.disagreements import CSV_COLUMNS, find_disagreements
     from qualkit.cli._agree_render import render_disagreements, write_csv
-    from qualkit.disagreements import CSV_COLUMNS, find_disagreements
 
     if as_json and csv_file:
         raise InputError("choose one output: --json or --csv FILE")

@@ -24,7 +24,7 @@ def import_(project: str, file: str, coder: str | None) -> None:
     Example:
       qualkit codings import lead.qualkit transcripts_sample/codings/maria.csv --coder maria
     """
-    from qualkit.codings_io import import_codings
+    from qualkit.coding.csv_io import import_codings
 
     with open_store(project) as store:
         result = import_codings(store, file, coder=coder)
@@ -47,7 +47,7 @@ def export(project: str, file: str, coders: tuple[str, ...], with_text: bool) ->
       qualkit codings export lead.qualkit codings.csv
       qualkit codings export lead.qualkit - --coder maria --with-text
     """
-    from qualkit.codings_io import export_codings
+    from qualkit.coding.csv_io import export_codings
 
     with open_store(project) as store:
         text = export_codings(store, coders=list(coders) or None, with_text=with_text)
@@ -76,7 +76,7 @@ def done(project: str, documents: tuple[str, ...], coder: str, all_: bool, undo:
       qualkit codings done lead.qualkit --coder maria int_patrol_officer.txt fg_legal_partners.txt
       qualkit codings done lead.qualkit --coder maria --all
     """
-    from qualkit.coding import CodingSession
+    from qualkit.coding.session import CodingSession
 
     with open_store(project) as store:
         if all_ == bool(documents):

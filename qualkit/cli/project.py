@@ -23,7 +23,7 @@ def init(project: str, codebook_file: str | None) -> None:
     Example:
       qualkit init lead.qualkit --codebook codebooks/lead_process.yaml
     """
-    from qualkit.codebook import apply_codebook, load_codebook
+    from qualkit.coding.codebook import apply_codebook, load_codebook
     from qualkit.store import Store
 
     codebook = load_codebook(codebook_file) if codebook_file else None  # check before creating
@@ -62,7 +62,7 @@ def import_(
       qualkit import lead.qualkit transcripts_sample/
       qualkit import lead.qualkit fixed/interview_3.txt --replace
     """
-    from qualkit.importer import import_transcripts
+    from qualkit.ingest.importer import import_transcripts
 
     with open_store(project) as store:
         bar = progress_bar("segmenting")
@@ -160,7 +160,12 @@ def codebook(project: str, load_file: str | None, export_file: str | None) -> No
       qualkit codebook lead.qualkit --load codebooks/lead_process.yaml
       qualkit codebook lead.qualkit --export codebook.yaml
     """
-    from qualkit.codebook import apply_codebook, dump_codebook, load_codebook, project_codebook
+    from qualkit.coding.codebook import (
+        apply_codebook,
+        dump_codebook,
+        load_codebook,
+        project_codebook,
+    )
 
     if bool(load_file) == bool(export_file):
         raise click.UsageError("give exactly one of --load FILE or --export FILE")

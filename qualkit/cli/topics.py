@@ -257,7 +257,7 @@ def _render(project: str, report, as_json: bool, markdown: str | None) -> None:
 
 
 def _listing(project: str, report) -> str:
-    from qualkit.topics_report import fmt
+    from qualkit.topics.report import fmt
 
     run, stats = report.run, report.run.stats
     rows = [(t.row.topic, t.row.size, _clip(", ".join(t.row.keywords[:5]), 44),

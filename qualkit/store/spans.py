@@ -2,7 +2,7 @@
 
 Agreement on a large project reads every segment and every coding of the compared coders at
 once; building a model object per row would cost more than the statistics themselves, so these
-functions return tuples that ``qualkit.agreement_units`` turns into arrays.
+functions return tuples that ``qualkit.agreement.units`` turns into arrays.
 """
 
 from __future__ import annotations

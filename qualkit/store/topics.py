@@ -2,7 +2,7 @@
 review of machine suggestions.
 
 Vectors are stored as raw float32 bytes; turning them into arrays is the domain's job
-(``qualkit.topics_embed``), so this module never imports numpy.
+(``qualkit.topics.embed``), so this module never imports numpy.
 """
 
 from __future__ import annotations

@@ -20,8 +20,8 @@ from qualkit.store import Store
 from qualkit.tui.workers import run_on_own_connection
 
 if TYPE_CHECKING:
-    from qualkit.agreement_project import CodeAgreement, ProjectAgreement
-    from qualkit.coding import CodingSession
+    from qualkit.agreement.project import CodeAgreement, ProjectAgreement
+    from qualkit.coding.session import CodingSession
 
 MARK_STYLES = {"✓": "bold green", "~": "bold yellow", "✗": "bold red", "·": "dim"}
 UNITS = ("segment", "character")
@@ -145,7 +145,7 @@ class AgreementScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="agreement")
     def compute(self, coders: list[str], unit: str) -> None:
         """Compute on a connection of its own; results come back as a message."""
-        from qualkit.agreement_project import project_agreement
+        from qualkit.agreement.project import project_agreement
 
         run_on_own_connection(
             self,

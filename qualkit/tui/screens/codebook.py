@@ -14,11 +14,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from qualkit import codebook_edit as edit
-from qualkit.coding import CodingSession
+from qualkit.coding import edit
+from qualkit.coding.session import CodingSession
 from qualkit.errors import QualkitError
 from qualkit.models import Code
-from qualkit.tui.screens.dialogs import CodePicker, InputDialog, TextDialog, definition
+from qualkit.tui.dialogs import CodePicker, InputDialog, TextDialog, definition
 
 
 class CodebookScreen(Screen[None]):
@@ -224,7 +224,7 @@ class CodebookScreen(Screen[None]):
         )
 
     def export_to(self, path: str | None) -> None:
-        from qualkit.codebook import dump_codebook, project_codebook
+        from qualkit.coding.codebook import dump_codebook, project_codebook
 
         if not path:
             return

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, OptionList
 
-from qualkit.coding import CodingSession
+from qualkit.coding.session import CodingSession
 from qualkit.errors import QualkitError
 from qualkit.models import Code, Document, Segment
 from qualkit.store import Store

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from qualkit.metadata import is_researcher
-from qualkit.tui.keys import CODING_KEYS
-from qualkit.tui.screens.dialogs import CodePicker, InfoDialog, TextDialog, definition, key_table
+from qualkit.coding.keys import CODING_KEYS
+from qualkit.ingest.metadata import is_researcher
+from qualkit.tui.dialogs import CodePicker, InfoDialog, TextDialog, definition, key_table
 from qualkit.tui.widgets.panels import CodebookPanel
 
 if TYPE_CHECKING:

@@ -17,13 +17,13 @@ from textual.widgets import Footer, Label, SelectionList, Static
 
 from qualkit.errors import QualkitError
 from qualkit.store import Store
-from qualkit.tui.screens.dialogs import InfoDialog, InputDialog, TextDialog, key_table
+from qualkit.tui.dialogs import InfoDialog, InputDialog, TextDialog, key_table
 from qualkit.tui.workers import run_on_own_connection
 
 if TYPE_CHECKING:
-    from qualkit.coding import CodingSession
+    from qualkit.agreement.reconcile import Item, Plan, Reconciler
+    from qualkit.coding.session import CodingSession
     from qualkit.models import Code, Segment
-    from qualkit.reconcile import Item, Plan, Reconciler
 
 RECONCILE_KEYS: list[tuple[str, str]] = [
     ("a", "accept coder A's codes for this segment"),
@@ -172,7 +172,7 @@ class ReconcileScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="reconcile")
     def load(self, coder_a: str, coder_b: str) -> None:
         """Find the disagreements on a connection of its own; post the plan back."""
-        from qualkit.reconcile import make_plan
+        from qualkit.agreement.reconcile import make_plan
 
         run_on_own_connection(
             self,
@@ -185,7 +185,7 @@ class ReconcileScreen(Screen[None]):
 
     @on(PlanLoaded)
     def _loaded(self, event: PlanLoaded) -> None:
-        from qualkit.reconcile import Reconciler
+        from qualkit.agreement.reconcile import Reconciler
 
         try:
             self.reconciler = Reconciler(

@@ -14,7 +14,7 @@ from qualkit.errors import QualkitError
 from qualkit.topics import accept_suggestion, pending_suggestions, reject_suggestion
 
 if TYPE_CHECKING:
-    from qualkit.coding import CodingSession
+    from qualkit.coding.session import CodingSession
     from qualkit.store import Store
     from qualkit.store.topics import Suggestion
 

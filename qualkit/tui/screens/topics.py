@@ -25,13 +25,13 @@ from qualkit.topics import (
     topic_report,
     write_suggestions,
 )
-from qualkit.topics_report import fmt
-from qualkit.tui.screens.dialogs import CodePicker, InfoDialog, InputDialog, key_table
+from qualkit.topics.report import fmt
+from qualkit.tui.dialogs import CodePicker, InfoDialog, InputDialog, key_table
 
 if TYPE_CHECKING:
-    from qualkit.coding import CodingSession
+    from qualkit.coding.session import CodingSession
     from qualkit.store import Store
-    from qualkit.topics_report import TopicReport, TopicSummary
+    from qualkit.topics.report import TopicReport, TopicSummary
 
 TOPICS_KEYS: list[tuple[str, str]] = [
     ("f", "fit a new run in the background (asks the minimum topic size)"),
@@ -74,7 +74,7 @@ class TopicsScreen(Screen[None]):
         self.options = options or TopicOptions()
         self.parts = parts
         if embedder is None:
-            from qualkit.topics_embed import PackagedModel
+            from qualkit.topics.embed import PackagedModel
 
             embedder = PackagedModel()  # kept, so the model loads once per session
         self.embedder = embedder

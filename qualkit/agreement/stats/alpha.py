@@ -14,7 +14,7 @@ from itertools import combinations
 
 import numpy as np
 
-from qualkit.agreement_kernels import (
+from qualkit.agreement.stats.kernels import (
     NO_PAIRS,
     Kernel,
     Patterns,

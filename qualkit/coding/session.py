@@ -178,8 +178,8 @@ def _code(
 
 
 def _uncode(text: str, overlapping: list[Coding], first: int, last: int) -> list[Change]:
+    from qualkit.ingest.transcripts import trim_span
     from qualkit.store import now
-    from qualkit.transcripts import trim_span
 
     changes = [Change("codings", "delete", asdict(c)) for c in overlapping]
     for coding in overlapping:

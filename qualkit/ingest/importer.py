@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qualkit.errors import InputError
-from qualkit.metadata import DocumentMeta, auto_roles, read_metadata
-from qualkit.reanchor import Reanchored, reanchor
-from qualkit.transcripts import FORMATS, Transcript, read_transcript
+from qualkit.ingest.metadata import DocumentMeta, auto_roles, read_metadata
+from qualkit.ingest.reanchor import Reanchored, reanchor
+from qualkit.ingest.transcripts import FORMATS, Transcript, read_transcript
 
 if TYPE_CHECKING:
     from qualkit.models import Document
@@ -162,7 +162,7 @@ def _write(
     report: ImportReport,
     progress: Progress | None,
 ) -> None:
-    from qualkit.segmenter import segment
+    from qualkit.ingest.segmenter import segment
     from qualkit.store import now
 
     total = sum(len(p.transcript.text) for p in planned)

@@ -1,4 +1,4 @@
-"""Read a ratings CSV into :class:`~qualkit.agreement_data.Ratings`, with one-line user errors.
+"""Read a ratings CSV into :class:`~qualkit.agreement.stats.Ratings`, with one-line user errors.
 
 Two layouts are accepted (UTF-8, a BOM is fine):
 
@@ -18,7 +18,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from qualkit.agreement_data import LEVELS, Ratings, ratings_from_long, to_number
+from qualkit.agreement.stats.data import LEVELS, Ratings, ratings_from_long, to_number
 from qualkit.errors import InputError, located
 
 LONG_COLUMNS = ("unit", "coder", "value")

@@ -1,13 +1,8 @@
-"""Emergent themes: a BERTopic model of what participants say, held against the codebook.
+"""Fitting a topic run: units, cached embeddings, BERTopic, mapping to the codebook, storing.
 
-``fit_topics`` selects the units (``topics_units``), embeds what is not cached yet
-(``topics_embed``), fits BERTopic (``topics_fit``), maps each topic to its closest code and flags
-candidate new themes (``topics_map``), and stores the run with its parameters, seed, model and
-library versions. ``topic_report`` reads a stored run back for the CLI, the TUI and exports;
-promotion, mapping, dismissal and machine suggestions live in ``topics_actions``.
-
-Heavy libraries (numpy, torch, sentence-transformers, umap, hdbscan, sklearn, bertopic) are
-imported inside the functions that use them.
+``fit_topics`` selects the units (``units``), embeds what is not cached yet (``embed``), fits
+BERTopic (``fit``), maps each topic to its closest code and flags candidate new themes
+(``mapping``), and stores the run with its parameters, seed, model and library versions.
 """
 
 from __future__ import annotations
@@ -18,31 +13,14 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 from qualkit.errors import QualkitError
-from qualkit.topics_actions import (
-    MACHINE_CODER,
-    Promoted,
-    accept_suggestion,
-    dismiss_topic,
-    map_topic,
-    pending_suggestions,
-    promote_topic,
-    reject_suggestion,
-    write_suggestions,
-)
-from qualkit.topics_embed import BATCH_SIZE, Embedder, PackagedModel
-from qualkit.topics_map import COVERAGE_THRESHOLD, SIMILARITY_THRESHOLD
-from qualkit.topics_report import TopicReport, topic_markdown, topic_report
+from qualkit.topics.embed import BATCH_SIZE, Embedder, PackagedModel
+from qualkit.topics.mapping import COVERAGE_THRESHOLD, SIMILARITY_THRESHOLD
 
 if TYPE_CHECKING:
     from qualkit.store import Store
     from qualkit.store.topics import TopicRun
-    from qualkit.topics_fit import TopicParts
+    from qualkit.topics.fit import TopicParts
 
-__all__ = [
-    "MACHINE_CODER", "Promoted", "TopicOptions", "TopicReport", "accept_suggestion",
-    "dismiss_topic", "fit_topics", "map_topic", "pending_suggestions", "promote_topic",
-    "reject_suggestion", "topic_markdown", "topic_report", "write_suggestions",
-]
 Progress = Callable[[str, int, int], None]
 
 
@@ -119,8 +97,10 @@ def fit_topics(
     Raises:
         QualkitError: bad options, too few units, no topics found, model not installed.
     """
-    from qualkit import topics_embed, topics_fit, topics_map
-    from qualkit.topics_units import chosen_documents, keyword_text, select_units
+    from qualkit.topics import embed as topics_embed
+    from qualkit.topics import fit as topics_fit
+    from qualkit.topics import mapping as topics_map
+    from qualkit.topics.units import chosen_documents, keyword_text, select_units
 
     options = options or TopicOptions()
     options.check()
@@ -173,7 +153,7 @@ NO_CODEBOOK = (
 
 
 def _record(options: TopicOptions, embedder: Embedder, parts: TopicParts, stats: dict) -> dict:
-    from qualkit.topics_fit import describe_parts, versions
+    from qualkit.topics.fit import describe_parts, versions
 
     params = {k: v for k, v in asdict(options).items() if k != "seed"}
     params["documents"] = list(options.documents)

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     import numpy as np
 
     from qualkit.models import Code
-    from qualkit.topics_fit import FitResult
-    from qualkit.topics_units import Unit
+    from qualkit.topics.fit import FitResult
+    from qualkit.topics.units import Unit
 
 SIMILARITY_THRESHOLD = 0.45
 COVERAGE_THRESHOLD = 0.20
@@ -116,7 +116,7 @@ def pick_quotes(members, units: Sequence[Unit], closeness, n: int) -> list[int]:
     """Up to ``n`` units nearest the centroid, no text twice, from as many documents as
     possible: a coder judges a theme better from several voices than from one speech. Units of
     at least ``QUOTE_WORDS`` words go first: the nearest ones are often short and say little."""
-    from qualkit.topics_units import word_count
+    from qualkit.topics.units import word_count
 
     def rank(i: int) -> tuple:
         return word_count(units[i].text) < QUOTE_WORDS, -float(closeness[i]), i

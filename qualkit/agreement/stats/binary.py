@@ -3,7 +3,7 @@
 On a project, units are segments or characters and every decision is 0 or 1, so a code's
 ratings are fully described by how many units show each of the 2**k patterns of k coders'
 decisions (see ``agreement_units``).  This module evaluates the same kernels as
-:func:`qualkit.agreement.summarize` directly on those counts: identical values, but no units x
+:func:`qualkit.agreement.stats.summarize` directly on those counts: identical values, but no units x
 coders matrix is built, which matters for millions of characters and for pooling codes.
 """
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from qualkit.agreement_alpha import alpha_kernel
-from qualkit.agreement_boot import BootstrapCI, bootstrap_kernels, percentile_interval
-from qualkit.agreement_kernels import (
+from qualkit.agreement.stats.alpha import alpha_kernel
+from qualkit.agreement.stats.boot import BootstrapCI, bootstrap_kernels, percentile_interval
+from qualkit.agreement.stats.kernels import (
     Kernel,
     Patterns,
     UndefinedStatisticError,
@@ -23,7 +23,7 @@ from qualkit.agreement_kernels import (
     gwet_kernel,
     percent_agreement_kernel,
 )
-from qualkit.agreement_summary import STATISTICS, AgreementSummary
+from qualkit.agreement.stats.summary import STATISTICS, AgreementSummary
 
 CATEGORIES = (0, 1)  # absent, present: q = 2 for AC1 and Brennan-Prediger
 CLUSTER_CELLS = 20_000_000  # distinct segments x patterns for the pooled (cluster) bootstrap

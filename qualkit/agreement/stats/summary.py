@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qualkit.agreement_alpha import alpha_kernel
-from qualkit.agreement_boot import BootstrapCI, bootstrap_kernels, check_options, make_rng
-from qualkit.agreement_data import Ratings, ratings_from_wide
-from qualkit.agreement_kernels import (
+from qualkit.agreement.stats.alpha import alpha_kernel
+from qualkit.agreement.stats.boot import BootstrapCI, bootstrap_kernels, check_options, make_rng
+from qualkit.agreement.stats.data import Ratings, ratings_from_wide
+from qualkit.agreement.stats.kernels import (
     Kernel,
     UndefinedStatisticError,
     brennan_prediger_kernel,

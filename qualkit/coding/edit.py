@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from qualkit.codebook import COLOR, RESERVED_KEYS
+from qualkit.coding.codebook import COLOR, RESERVED_KEYS
 from qualkit.errors import QualkitError
 from qualkit.store.history import Change
 
 if TYPE_CHECKING:
-    from qualkit.coding import CodingSession
+    from qualkit.coding.session import CodingSession
     from qualkit.models import Code
 
 TEXT_FIELDS = ("description", "include", "exclude", "example")

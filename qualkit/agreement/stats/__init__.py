@@ -1,6 +1,6 @@
 """Inter-rater agreement statistics for coded transcripts: pure functions over a ratings matrix.
 
-Every statistic takes a :class:`~qualkit.agreement_data.Ratings` (a units x coders matrix of
+Every statistic takes a :class:`~qualkit.agreement.stats.data.Ratings` (a units x coders matrix of
 category indices, -1 = missing; build one with :func:`ratings_from_long` or
 :func:`ratings_from_wide`) or any 2-D array-like, which is read as nominal wide data.
 
@@ -16,22 +16,22 @@ from collections.abc import Callable
 
 import numpy as np
 
-from qualkit.agreement_boot import (
+from qualkit.agreement.stats.boot import (
     BootstrapCI,
     bootstrap_callable,
     bootstrap_kernels,
     check_options,
     make_rng,
 )
-from qualkit.agreement_data import (
+from qualkit.agreement.stats.data import (
     LEVELS,
     MISSING,
     Ratings,
     ratings_from_long,
     ratings_from_wide,
 )
-from qualkit.agreement_kernels import UndefinedStatisticError, patterns_of
-from qualkit.agreement_summary import (
+from qualkit.agreement.stats.kernels import UndefinedStatisticError, patterns_of
+from qualkit.agreement.stats.summary import (
     STATISTICS,
     AgreementSummary,
     as_ratings,

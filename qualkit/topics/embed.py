@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from qualkit.models import Code
     from qualkit.store import Store
-    from qualkit.topics_units import Unit
+    from qualkit.topics.units import Unit
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 BATCH_SIZE = 32  # fixed: a different batch size shifts vectors by ~1e-7 (recorded with each run)
@@ -119,7 +119,7 @@ def unit_vectors(
     Returns:
         The (n, dim) array and how many units had to be embedded now.
     """
-    from qualkit.topics_units import embedding_text
+    from qualkit.topics.units import embedding_text
 
     model = cache_key(embedder, turns=turns)
     cached = store.topics.embeddings([u.key for u in units], model)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qualkit.agreement_select import Comparison, SegmentUnits, compare, segment_units, span_table
+from qualkit.agreement.select import Comparison, SegmentUnits, compare, segment_units, span_table
 from qualkit.errors import InputError
 from qualkit.models import Segment
 

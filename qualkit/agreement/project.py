@@ -12,15 +12,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qualkit.agreement_binary import cohen_from_counts, segment_clusters, summary
-from qualkit.agreement_select import (
+from qualkit.agreement.select import (
     LeftOut,
     compare,
     segment_units,
     span_table,
 )
-from qualkit.agreement_summary import STATISTICS, AgreementSummary
-from qualkit.agreement_units import (
+from qualkit.agreement.stats.binary import cohen_from_counts, segment_clusters, summary
+from qualkit.agreement.stats.summary import STATISTICS, AgreementSummary
+from qualkit.agreement.units import (
     applied_counts,
     character_counts,
     pair_counts,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qualkit.agreement_units import MAX_CODERS, document_bases, segment_presence
+from qualkit.agreement.units import MAX_CODERS, document_bases, segment_presence
 from qualkit.errors import InputError, QualkitError
 from qualkit.models import Code, Coder, Document
 from qualkit.store.spans import coding_rows, segment_rows

@@ -60,7 +60,7 @@ def read_transcript(path: Path, data: bytes) -> Transcript:
         raise InputError(f"{path}: the file is empty; nothing to import")
     warnings: list[str] = []
     if fmt == "docx":
-        from qualkit.docx_reader import docx_text
+        from qualkit.ingest.docx import docx_text
 
         text, encoding = normalise(docx_text(path, data)), None
     else:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qualkit.errors import InputError
-from qualkit.metadata import is_researcher
+from qualkit.ingest.metadata import is_researcher
 
 if TYPE_CHECKING:
     from qualkit.models import Segment

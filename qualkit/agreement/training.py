@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from qualkit.agreement_binary import summary
-from qualkit.agreement_select import Comparison, compare, segment_units, span_table
-from qualkit.agreement_units import pattern_counts, pattern_keys
-from qualkit.disagreements import Disagreement, disagreement_list
+from qualkit.agreement.disagreements import Disagreement, disagreement_list
+from qualkit.agreement.select import Comparison, compare, segment_units, span_table
+from qualkit.agreement.stats.binary import summary
+from qualkit.agreement.units import pattern_counts, pattern_keys
 from qualkit.errors import InputError
 
 if TYPE_CHECKING:

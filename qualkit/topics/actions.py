@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from qualkit.errors import QualkitError
 
 if TYPE_CHECKING:
-    from qualkit.coding import CodingSession
+    from qualkit.coding.session import CodingSession
     from qualkit.models import Coder
     from qualkit.store import Store
     from qualkit.store.topics import Suggestion, TopicRow, TopicRun

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qualkit.agreement_data import MISSING, Ratings
-from qualkit.agreement_kernels import Kernel, Patterns, UndefinedStatisticError
+from qualkit.agreement.stats.data import MISSING, Ratings
+from qualkit.agreement.stats.kernels import Kernel, Patterns, UndefinedStatisticError
 
 CELL_BUDGET = 1_000_000  # resamples x patterns evaluated per block, to bound memory
 

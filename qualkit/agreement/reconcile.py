@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qualkit.agreement_select import Comparison, compare, segment_units, span_table
-from qualkit.disagreements import segments_by_id
+from qualkit.agreement.disagreements import segments_by_id
+from qualkit.agreement.select import Comparison, compare, segment_units, span_table
 from qualkit.errors import InputError, QualkitError
 from qualkit.models import Code, Coder, Segment
 from qualkit.store.history import Change

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
-from qualkit.transcripts import Transcript, trim_span
+from qualkit.ingest.transcripts import Transcript, trim_span
 
 # (ordinal, turn, speaker, start, end): the rows the store takes.
 SegmentRow = tuple[int, int, str | None, int, int]

@@ -23,7 +23,7 @@ from functools import cached_property
 
 import numpy as np
 
-from qualkit.agreement_data import MISSING, Ratings
+from qualkit.agreement.stats.data import MISSING, Ratings
 
 Kernel = Callable[[np.ndarray], tuple[np.ndarray, str | None]]
 EPS = 1e-12

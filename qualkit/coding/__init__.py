@@ -1,0 +1,33 @@
+"""Coding: a coder's session (toggle, undo, memos, completion), the codebook (YAML, edits), the
+lossless CSV exchange of codings, and the key contract of the coding screen."""
+
+from __future__ import annotations
+
+from qualkit.coding.codebook import (
+    Codebook,
+    CodeSpec,
+    LoadReport,
+    apply_codebook,
+    dump_codebook,
+    load_codebook,
+    parse_codebook,
+    project_codebook,
+)
+from qualkit.coding.csv_io import CodingsImport, export_codings, import_codings
+from qualkit.coding.session import CodingSession, Toggled
+
+__all__ = [
+    "CodeSpec",
+    "Codebook",
+    "CodingSession",
+    "CodingsImport",
+    "LoadReport",
+    "Toggled",
+    "apply_codebook",
+    "dump_codebook",
+    "export_codings",
+    "import_codings",
+    "load_codebook",
+    "parse_codebook",
+    "project_codebook",
+]
