@@ -26,7 +26,6 @@ from qualkit.agreement.project import project_agreement
 from qualkit.agreement.select import compare, segment_units, span_table
 from qualkit.coding.session import CodingSession
 from qualkit.store import Store, now
-from qualkit.store.spans import add_codings
 
 TARGET_SECONDS = 2.0
 SENTENCE = "Participant {n} said the diversion program changed how officers and case managers work."
@@ -47,7 +46,7 @@ def build_project(
         ids = [CodingSession(store, name).coder.id for name in names]
         rows = _codings(rng, bounds, code_ids, ids)
         with store.atomic():
-            added = add_codings(store, rows)
+            added = store.codings.add_many(rows)
         for name in names:
             session = CodingSession(store, name)
             for document_id, _, _ in bounds:

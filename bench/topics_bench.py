@@ -50,7 +50,7 @@ def sample_sentences() -> list[tuple[str, int, str | None, str, str]]:
             rows = []
             for unit in select_units(store):
                 roles = store.documents.speakers(unit.document_id)
-                turn = store.execute("SELECT turn FROM segments WHERE id = ?", [unit.key])
+                turn = store._sql("SELECT turn FROM segments WHERE id = ?", [unit.key])
                 rows.append((unit.document, turn.fetchone()[0], unit.speaker,
                              roles.get(unit.speaker or ""), unit.text))
     return rows

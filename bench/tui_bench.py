@@ -65,10 +65,7 @@ def build(path: Path) -> None:
 
 
 def _add_codings(store, rng: random.Random) -> None:
-    from qualkit.store import now
-
     codes = [c.id for c in store.codes.list()]
-    at = now()
     with store.atomic():
         for name in ("ana", "ben", "cruz"):
             coder = store.codings.ensure_coder(name)
@@ -83,14 +80,9 @@ def _add_codings(store, rng: random.Random) -> None:
                                 coder.id,
                                 segment.start,
                                 segment.end,
-                                at,
                             )
                         )
-            store.db.conn.executemany(
-                'INSERT OR IGNORE INTO codings (document_id, code_id, coder_id, start, "end", '
-                "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                rows,
-            )
+            store.codings.add_many(rows)
     print(f"codings: {store.counts()['codings']:,}")
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from qualkit.coding.session import CodingSession
 from qualkit.store import Store, now
-from qualkit.store.spans import add_codings
 
 LINES = ("aaaa aaaaa", "bbbb bbbbb", "cccc ccccc", "dddd ddddd")
 TEXT = "\n".join(LINES) + "\n"
@@ -42,7 +41,7 @@ def code(path: Path, coder: str, spans: Sequence[tuple[str, str, int, int]]) -> 
     """Give ``coder`` the codings (document, code, start, end), exactly as written."""
     with Store.open(path) as store, store.atomic():
         coder_id = store.codings.ensure_coder(coder).id
-        add_codings(store, [
+        store.codings.add_many([
             (store.documents.by_name(d).id, store.codes.by_name(c).id, coder_id, s, e)
             for d, c, s, e in spans
         ])

@@ -247,7 +247,7 @@ def test_default_coders_are_humans_with_codings(tiny):
     with Store.open(tiny) as store, store.atomic():
         store.codings.ensure_coder("idle")  # no codings
         consensus = store.codings.ensure_coder("consensus", kind="consensus")
-        store.execute('INSERT INTO codings (document_id, code_id, coder_id, start, "end", '
+        store._sql('INSERT INTO codings (document_id, code_id, coder_id, start, "end", '
                       "created_at) VALUES (1, 1, ?, 0, 5, 'x')", [consensus.id])
     for name in ("ana", "ben", "consensus"):
         done(tiny, name, "d1.txt")

@@ -41,7 +41,7 @@ async def settle(app, pilot):
 
 def decisions(path):
     with Store.open(path) as store:
-        return [(r[0], r[1]) for r in store.execute(
+        return [(r[0], r[1]) for r in store._sql(
             "SELECT decision, reason FROM reconcile_decisions ORDER BY id")]
 
 

@@ -50,12 +50,12 @@ def _coded_project(tmp_path, sample_project):
     cli("init", project)
     cli("import", project, source)
     with Store.open(project) as store, store.atomic():
-        store.execute("INSERT INTO codes (name, created_at) VALUES ('X', 'now')")
+        store._sql("INSERT INTO codes (name, created_at) VALUES ('X', 'now')")
         coder = store.codings.ensure_coder("ana")
         doc = store.documents.by_name(source.name)
         segs = store.documents.segments(doc.id)
         for seg in (segs[5], segs[40]):
-            store.execute(
+            store._sql(
                 'INSERT INTO codings (document_id, code_id, coder_id, start, "end", created_at) '
                 "VALUES (?, 1, ?, ?, ?, 'now')",
                 [doc.id, coder.id, seg.start, seg.end],

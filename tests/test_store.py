@@ -18,9 +18,9 @@ def test_new_project_is_private_and_migrated(tmp_path):
     path = tmp_path / "p.qualkit"
     with Store.create(path) as store:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
-        assert store.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert store.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-        assert store.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+        assert store._sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store._sql("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert store._sql("PRAGMA busy_timeout").fetchone()[0] >= 1000
         applied = [m.name for m in _migrations().applied(store.db)]
         assert applied == [m.name for m in _migrations()._migrations]
         assert store.counts()["documents"] == 0
@@ -66,7 +66,7 @@ def test_open_refuses_a_foreign_sqlite_database_without_touching_it(tmp_path):
 def test_open_refuses_a_newer_schema(tmp_path):
     path = tmp_path / "p.qualkit"
     with Store.create(path) as store, store.atomic():
-        store.execute(
+        store._sql(
             "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
             "VALUES ('qualkit', 'm999_from_the_future', '2030-01-01')"
         )
@@ -86,9 +86,9 @@ def test_events_are_append_only(tmp_path):
         with store.atomic():
             store.log("test", {"x": 1}, coder="ana")
         with pytest.raises(sqlite3.DatabaseError, match="append-only"), store.atomic():
-            store.execute("UPDATE events SET action = 'forged'")
+            store._sql("UPDATE events SET action = 'forged'")
         with pytest.raises(sqlite3.DatabaseError, match="append-only"), store.atomic():
-            store.execute("DELETE FROM events")
+            store._sql("DELETE FROM events")
         assert [e.action for e in store.events()] == ["test"]
 
 
@@ -98,7 +98,7 @@ def test_foreign_keys_are_enforced(tmp_path):
         pytest.raises(sqlite3.IntegrityError),
         store.atomic(),
     ):
-        store.execute(
+        store._sql(
             'INSERT INTO codings (document_id, code_id, coder_id, start, "end", created_at) '
             "VALUES (99, 99, 99, 0, 1, 'now')"
         )
@@ -121,21 +121,21 @@ def test_coded_segment_counts_match_the_definition(tmp_path_factory, data):
     bounds = [0, *cuts, 200]
     spans = data.draw(st.lists(st.tuples(st.integers(0, 199), st.integers(1, 60)), max_size=15))
     with Store.create(path) as store, store.atomic():
-        store.execute(
+        store._sql(
             "INSERT INTO documents (name, text, sha256, format, imported_at) "
             "VALUES ('d', ?, '', 'txt', '')",
             ["x" * 200],
         )
         for ordinal, (a, b) in enumerate(pairwise(bounds)):
-            store.execute(
+            store._sql(
                 'INSERT INTO segments (document_id, ordinal, turn, start, "end", text)'
                 " VALUES (1, ?, 0, ?, ?, '')",
                 [ordinal, a, b],
             )
-        store.execute("INSERT INTO codes (name, created_at) VALUES ('c', '')")
+        store._sql("INSERT INTO codes (name, created_at) VALUES ('c', '')")
         coder = store.codings.ensure_coder("ana")
         for a, length in spans:
-            store.execute(
+            store._sql(
                 "INSERT OR IGNORE INTO codings (document_id, code_id, coder_id, start, "
                 "\"end\", created_at) VALUES (1, 1, ?, ?, ?, '')",
                 [coder.id, a, min(a + length, 200)],

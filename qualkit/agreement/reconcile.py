@@ -15,7 +15,7 @@ undoable action on the deciding coder's undo stack and an event in the audit tra
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -24,10 +24,11 @@ from qualkit.agreement.disagreements import segments_by_id
 from qualkit.agreement.select import Comparison, compare, segment_units, span_table
 from qualkit.errors import InputError, QualkitError
 from qualkit.models import Code, Coder, Segment
-from qualkit.store.history import Change
+from qualkit.store import edits
 
 if TYPE_CHECKING:
     from qualkit.store import Store
+    from qualkit.store.history import Change
     from qualkit.store.reconcile import Decision
 
 Key = tuple[int, int, int]  # (document_id, segment start, segment end)
@@ -186,9 +187,9 @@ class Reconciler:
         """Set the segment's consensus codes by decision ``kind``; returns the event id."""
         target = item.target(kind, codes)
         current = self._consensus_on(item)
-        changes = [Change("codings", "delete", asdict(c))
+        changes = [edits.remove_coding(c)
                    for code, c in current.items() if code not in target]
-        changes += [Change("codings", "insert", self._row(item.key, code))
+        changes += [self._add(item.key, code)
                     for code in sorted(target - current.keys())]
         changes += self._completion(item.segment.document_id, also_decided=item.key)
         detail = {**self._pair_detail(), "document_id": item.segment.document_id,
@@ -224,7 +225,7 @@ class Reconciler:
             existing.setdefault((c.document_id, c.start, c.end), set()).add(c.code_id)
         pending = [*self.plan.agreed,
                    *((i.key, i.agreed) for i in self.plan.items if i.key not in self.decisions)]
-        changes = [Change("codings", "insert", self._row(key, code))
+        changes = [self._add(key, code)
                    for key, codes in pending if key not in self.decisions
                    for code in sorted(codes - existing.get(key, set()))]
         added = len(changes)
@@ -270,22 +271,16 @@ class Reconciler:
                                                          coder_ids=[self.consensus.id])
                 if (c.start, c.end) == (segment.start, segment.end)}
 
-    def _row(self, key: Key, code_id: int) -> dict[str, object]:
-        from qualkit.store import now
-
+    def _add(self, key: Key, code_id: int) -> Change:
         document_id, start, end = key
-        return {"id": None, "document_id": document_id, "code_id": code_id,
-                "coder_id": self.consensus.id, "start": start, "end": end, "created_at": now()}
+        return edits.add_coding(document_id, code_id, self.consensus.id, start, end)
 
     def _completion(self, document_id: int, *, also_decided: Key | None = None) -> list[Change]:
         """Mark the document done for the consensus once none of its items is undecided."""
-        from qualkit.store import now
-
         if self.store.codings.completed_at(self.consensus.id, document_id) is not None:
             return []
         open_items = [i for i in self.by_document.get(document_id, [])
                       if i.key not in self.decisions and i.key != also_decided]
         if open_items:
             return []
-        row = {"coder_id": self.consensus.id, "document_id": document_id, "at": now()}
-        return [Change("completions", "insert", row)]
+        return [edits.set_done(self.consensus.id, document_id, True)]

@@ -304,7 +304,7 @@ def apply_codebook(store: Store, codebook: Codebook) -> LoadReport:
     ids: dict[str, int] = {}
     with store.atomic():
         # Hotkeys move between codes; clear them first so no transient duplicate trips UNIQUE.
-        store.execute("UPDATE codes SET hotkey = NULL")
+        store.codes.clear_hotkeys()
         for position, (spec, parent) in _positions(codebook):
             fields = {
                 "name": spec.name,
@@ -349,11 +349,7 @@ def _positions(codebook: Codebook) -> list[tuple[int, tuple[CodeSpec, CodeSpec |
 
 def _save_meta(store: Store, codebook: Codebook) -> None:
     for key in ("title", "version", "description"):
-        store.execute(
-            "INSERT INTO project (key, value) VALUES (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [f"codebook.{key}", getattr(codebook, key)],
-        )
+        store.set_meta(f"codebook.{key}", getattr(codebook, key))
 
 
 def project_codebook(store: Store) -> Codebook:

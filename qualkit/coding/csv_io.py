@@ -34,20 +34,13 @@ def import_codings(store: Store, path: str | Path, *, coder: str | None = None) 
     path = Path(path)
     rows = _read_rows(path, need_coder=coder is None)
     resolved = [_resolve(store, path, line, row, coder) for line, row in rows]
-    from qualkit.store import now
-
-    added = 0
     names = sorted({r[4] for r in resolved})
     with store.atomic():
         coders = {name: store.codings.ensure_coder(name, kind=_kind(name)).id for name in names}
-        at = now()
-        for document_id, start, end, code_id, name in resolved:
-            cursor = store.execute(
-                'INSERT OR IGNORE INTO codings (document_id, code_id, coder_id, start, "end", '
-                "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [document_id, code_id, coders[name], start, end, at],
-            )
-            added += cursor.rowcount
+        added = store.codings.add_many(
+            (document_id, code_id, coders[name], start, end)
+            for document_id, start, end, code_id, name in resolved
+        )
         store.log("codings.import", {"file": str(path), "added": added, "coders": names})
     return CodingsImport(added, len(resolved) - added, tuple(names))
 

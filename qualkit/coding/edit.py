@@ -7,36 +7,27 @@ code keeps its codings and can be brought back.
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from qualkit.coding.codebook import COLOR, RESERVED_KEYS
 from qualkit.errors import QualkitError
-from qualkit.store.history import Change
+from qualkit.store import edits
 
 if TYPE_CHECKING:
     from qualkit.coding.session import CodingSession
     from qualkit.models import Code
+    from qualkit.store.history import Change
 
 TEXT_FIELDS = ("description", "include", "exclude", "example")
 
 
 def add_code(session: CodingSession, name: str, *, parent_id: int | None = None) -> int:
     """A new active code, last among its siblings; returns its id."""
-    from qualkit.store import now
-
     store = session.store
     name = _check_name(session, name)
-    row = {
-        "id": None,
-        "name": name,
-        "parent_id": parent_id,
-        "origin": "manual",
-        "position": store.codes.next_position(parent_id),
-        "created_at": now(),
-    }
+    position = store.codes.next_position(parent_id)
     store.history.apply(
-        [Change("codes", "insert", row)],
+        [edits.add_code(name, parent_id=parent_id, position=position)],
         coder=session.coder,
         action="codebook.add",
         detail={"name": name},
@@ -88,9 +79,8 @@ def move_code(session: CodingSession, code_id: int, direction: str) -> None:
         if index == 0:
             raise QualkitError(f"'{code.name}' has no code above it to go under")
         parent = siblings[index - 1]
-        changes = [
-            _change(code, parent_id=parent.id, position=store.codes.next_position(parent.id))
-        ]
+        position = store.codes.next_position(parent.id)
+        changes = [edits.edit_code(code, parent_id=parent.id, position=position)]
     elif direction == "out":
         if code.parent_id is None:
             return
@@ -98,7 +88,7 @@ def move_code(session: CodingSession, code_id: int, direction: str) -> None:
         outer = [c for c in _siblings(session, parent.parent_id) if c.id != code.id]
         at = [c.id for c in outer].index(parent.id) + 1
         order = [c.id for c in outer[:at]] + [code.id] + [c.id for c in outer[at:]]
-        changes = [_change(code, parent_id=parent.parent_id, position=at)]
+        changes = [edits.edit_code(code, parent_id=parent.parent_id, position=at)]
         changes += _positions([*outer, code], order, skip=code.id)
     else:
         raise ValueError(direction)
@@ -127,21 +117,14 @@ def merge_codes(session: CodingSession, source_id: int, target_id: int) -> int:
     for coding in store.codings.for_code(source.id):
         key = (coding.document_id, coding.coder_id, coding.start, coding.end)
         if key in existing:  # the coder already has the target code on this span
-            changes.append(Change("codings", "delete", asdict(coding)))
+            changes.append(edits.remove_coding(coding))
         else:
-            changes.append(
-                Change(
-                    "codings",
-                    "update",
-                    {"id": coding.id, "code_id": target.id},
-                    before={"code_id": source.id},
-                )
-            )
+            changes.append(edits.recode(coding, target.id))
             moved += 1
     position = store.codes.next_position(target.id)
     for offset, child in enumerate(_siblings(session, source.id, include_retired=True)):
-        changes.append(_change(child, parent_id=target.id, position=position + offset))
-    changes.append(_change(source, status="retired", hotkey=None))
+        changes.append(edits.edit_code(child, parent_id=target.id, position=position + offset))
+    changes.append(edits.edit_code(source, status="retired", hotkey=None))
     store.history.apply(
         changes,
         coder=session.coder,
@@ -167,23 +150,17 @@ def set_retired(session: CodingSession, code_id: int, retired: bool = True) -> N
 
 def _update(session: CodingSession, code: Code, fields: dict[str, Any], action: str) -> None:
     session.store.history.apply(
-        [_change(code, **fields)],
+        [edits.edit_code(code, **fields)],
         coder=session.coder,
         action=action,
         detail={"code": code.name, "fields": sorted(fields)},
     )
 
 
-def _change(code: Code, **fields: Any) -> Change:
-    return Change(
-        "codes", "update", {"id": code.id, **fields}, before={k: getattr(code, k) for k in fields}
-    )
-
-
 def _positions(codes: list[Code], order: list[int], *, skip: int | None = None) -> list[Change]:
     by_id = {c.id: c for c in codes}
     return [
-        _change(by_id[code_id], position=position)
+        edits.edit_code(by_id[code_id], position=position)
         for position, code_id in enumerate(order)
         if code_id != skip and by_id[code_id].position != position
     ]

@@ -13,15 +13,16 @@ Toggling code *c* on a selection (one or more spans of one document):
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qualkit.errors import QualkitError
-from qualkit.store.history import Change
+from qualkit.store import edits
 
 if TYPE_CHECKING:
     from qualkit.models import Coder, Coding
     from qualkit.store import Store
+    from qualkit.store.history import Change
 
 Span = tuple[int, int]
 
@@ -87,35 +88,16 @@ class CodingSession:
         self, document_id: int, span: Span, text: str, *, code_id: int | None = None
     ) -> int:
         """Write (or, with empty text, delete) the coder's memo on a passage."""
-        from qualkit.store import now
-
         existing = self.store.memos.at(self.coder.id, document_id, *span)
         text = text.strip()
         if existing is None and not text:
             raise QualkitError("the memo is empty")
         if existing is None:
-            stamp = now()
-            row = {
-                "id": None,
-                "coder_id": self.coder.id,
-                "document_id": document_id,
-                "start": span[0],
-                "end": span[1],
-                "code_id": code_id,
-                "text": text,
-                "created_at": stamp,
-                "updated_at": stamp,
-            }
-            change = Change("memos", "insert", row)
+            change = edits.add_memo(self.coder.id, document_id, span, text, code_id=code_id)
         elif text:
-            change = Change(
-                "memos",
-                "update",
-                {"id": existing.id, "text": text, "updated_at": now()},
-                before={"text": existing.text, "updated_at": existing.updated_at},
-            )
+            change = edits.edit_memo(existing, text)
         else:
-            change = Change("memos", "delete", asdict(existing))
+            change = edits.remove_memo(existing)
         return self.store.history.apply(
             [change], coder=self.coder, action="memo", detail={"document_id": document_id}
         )
@@ -128,14 +110,11 @@ class CodingSession:
 
     def set_done(self, document_id: int, done: bool = True) -> bool:
         """Record whether this coder has finished the document; False if nothing changed."""
-        from qualkit.store import now
-
         done_at = self.store.codings.completed_at(self.coder.id, document_id)
         if (done_at is not None) == done:
             return False
-        row = {"coder_id": self.coder.id, "document_id": document_id, "at": done_at or now()}
         self.store.history.apply(
-            [Change("completions", "insert" if done else "delete", row)],
+            [edits.set_done(self.coder.id, document_id, done, at=done_at)],
             coder=self.coder,
             action="document.done" if done else "document.undone",
             detail={"document_id": document_id},
@@ -158,40 +137,24 @@ def _covered(span: Span, codings: list[Coding]) -> bool:
 def _code(
     document_id: int, code_id: int, coder_id: int, overlapping: list[Coding], first: int, last: int
 ) -> list[Change]:
-    from qualkit.store import now
-
     start = min([first, *(c.start for c in overlapping)])
     end = max([last, *(c.end for c in overlapping)])
-    row = {
-        "id": None,
-        "document_id": document_id,
-        "code_id": code_id,
-        "coder_id": coder_id,
-        "start": start,
-        "end": end,
-        "created_at": now(),
-    }
     return [
-        *(Change("codings", "delete", asdict(c)) for c in overlapping),
-        Change("codings", "insert", row),
+        *(edits.remove_coding(c) for c in overlapping),
+        edits.add_coding(document_id, code_id, coder_id, start, end),
     ]
 
 
 def _uncode(text: str, overlapping: list[Coding], first: int, last: int) -> list[Change]:
     from qualkit.ingest.transcripts import trim_span
-    from qualkit.store import now
 
-    changes = [Change("codings", "delete", asdict(c)) for c in overlapping]
+    changes = [edits.remove_coding(c) for c in overlapping]
     for coding in overlapping:
         for piece in ((coding.start, first), (last, coding.end)):
             start, end = trim_span(text, *piece)
             if start < end:
-                row = {
-                    **asdict(coding),
-                    "id": None,
-                    "start": start,
-                    "end": end,
-                    "created_at": now(),
-                }
-                changes.append(Change("codings", "insert", row))
+                changes.append(
+                    edits.add_coding(coding.document_id, coding.code_id, coding.coder_id,
+                                     start, end)
+                )
     return changes

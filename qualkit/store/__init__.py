@@ -173,16 +173,17 @@ class Store:
         with self.db.atomic():
             yield self
 
-    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+    def _sql(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        """Run one statement; for this package's repositories only (no SQL elsewhere)."""
         return self.db.execute(sql, params)
 
     def get_meta(self, key: str, default: str | None = None) -> str | None:
-        row = self.execute("SELECT value FROM project WHERE key = ?", [key]).fetchone()
+        row = self._sql("SELECT value FROM project WHERE key = ?", [key]).fetchone()
         return default if row is None else row[0]
 
     def set_meta(self, key: str, value: str) -> None:
         with self.atomic():
-            self.execute(
+            self._sql(
                 "INSERT INTO project (key, value) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 [key, value],
@@ -190,7 +191,7 @@ class Store:
 
     def log(self, action: str, detail: dict[str, Any], *, coder: str | None = None) -> int:
         """Append an event to the audit trail; call inside the action's transaction."""
-        cursor = self.execute(
+        cursor = self._sql(
             "INSERT INTO events (at, coder, action, detail) VALUES (?, ?, ?, ?)",
             [now(), coder, action, json.dumps(detail, ensure_ascii=False, sort_keys=True)],
         )
@@ -208,7 +209,7 @@ class Store:
         if limit:
             sql += " LIMIT ?"
             params.append(limit)
-        return [Event(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in self.execute(sql, params)]
+        return [Event(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in self._sql(sql, params)]
 
     def counts(self) -> dict[str, int]:
         """The headline numbers that `qualkit status` prints."""
@@ -221,7 +222,7 @@ class Store:
             "memos": "memos",
         }
         return {
-            key: self.execute(f"SELECT count(*) FROM {source}").fetchone()[0]
+            key: self._sql(f"SELECT count(*) FROM {source}").fetchone()[0]
             for key, source in tables.items()
         }
 

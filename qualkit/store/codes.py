@@ -62,22 +62,22 @@ class Codes:
         sql = f"SELECT {_COLUMNS} FROM codes"
         if not include_retired:
             sql += " WHERE status = 'active'"
-        return tree_order([_code(r) for r in self.store.execute(sql)])
+        return tree_order([_code(r) for r in self.store._sql(sql)])
 
     def get(self, code_id: int) -> Code:
-        row = self.store.execute(f"SELECT {_COLUMNS} FROM codes WHERE id = ?", [code_id])
+        row = self.store._sql(f"SELECT {_COLUMNS} FROM codes WHERE id = ?", [code_id])
         found = row.fetchone()
         if found is None:
             raise KeyError(code_id)
         return _code(found)
 
     def by_name(self, name: str) -> Code | None:
-        row = self.store.execute(f"SELECT {_COLUMNS} FROM codes WHERE name = ?", [name])
+        row = self.store._sql(f"SELECT {_COLUMNS} FROM codes WHERE name = ?", [name])
         found = row.fetchone()
         return None if found is None else _code(found)
 
     def next_position(self, parent_id: int | None) -> int:
-        row = self.store.execute(
+        row = self.store._sql(
             "SELECT coalesce(max(position), -1) + 1 FROM codes WHERE parent_id IS ?", [parent_id]
         )
         return row.fetchone()[0]
@@ -88,11 +88,15 @@ class Codes:
 
         row = _encode({"created_at": now(), **fields})
         columns = ", ".join(f'"{k}"' for k in row)
-        cursor = self.store.execute(
+        cursor = self.store._sql(
             f"INSERT INTO codes ({columns}) VALUES ({', '.join('?' * len(row))})",
             list(row.values()),
         )
         return cursor.lastrowid
+
+    def clear_hotkeys(self) -> None:
+        """Take every hotkey off (in the caller's transaction), before hotkeys are reassigned."""
+        self.store._sql("UPDATE codes SET hotkey = NULL")
 
     def update(self, code_id: int, fields: dict[str, Any]) -> None:
         """Change some columns of a code (in the caller's transaction)."""
@@ -101,7 +105,7 @@ class Codes:
             raise ValueError(f"not editable: {sorted(unknown)}")
         row = _encode(fields)
         sets = ", ".join(f'"{k}" = ?' for k in row)
-        self.store.execute(f"UPDATE codes SET {sets} WHERE id = ?", [*row.values(), code_id])
+        self.store._sql(f"UPDATE codes SET {sets} WHERE id = ?", [*row.values(), code_id])
 
 
 def _encode(fields: dict[str, Any]) -> dict[str, Any]:

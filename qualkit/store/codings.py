@@ -21,11 +21,11 @@ class Codings:
     # -- coders --------------------------------------------------------------------------------
 
     def coders(self) -> list[Coder]:
-        rows = self.store.execute("SELECT id, name, kind FROM coders ORDER BY name")
+        rows = self.store._sql("SELECT id, name, kind FROM coders ORDER BY name")
         return [Coder(*r) for r in rows]
 
     def coder(self, name: str) -> Coder | None:
-        row = self.store.execute("SELECT id, name, kind FROM coders WHERE name = ?", [name])
+        row = self.store._sql("SELECT id, name, kind FROM coders WHERE name = ?", [name])
         found = row.fetchone()
         return None if found is None else Coder(*found)
 
@@ -41,12 +41,30 @@ class Codings:
             return found
         from qualkit.store import now
 
-        cursor = self.store.execute(
+        cursor = self.store._sql(
             "INSERT INTO coders (name, kind, created_at) VALUES (?, ?, ?)", [name, kind, now()]
         )
         return Coder(cursor.lastrowid, name, kind)
 
     # -- codings -------------------------------------------------------------------------------
+
+    def add_many(self, rows: Iterable[tuple[int, int, int, int, int]]) -> int:
+        """Insert ``(document_id, code_id, coder_id, start, end)`` rows, skipping duplicates.
+
+        A bulk load (a CSV import, generated data), not an undoable action: the caller writes
+        the event. Call inside ``store.atomic()``. Returns the number of rows added.
+        """
+        from qualkit.store import now
+
+        stamp = now()
+        conn = self.store.db.conn
+        before = conn.total_changes
+        conn.executemany(
+            'INSERT OR IGNORE INTO codings (document_id, code_id, coder_id, start, "end", '
+            "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            ((*row, stamp) for row in rows),
+        )
+        return conn.total_changes - before
 
     def for_document(
         self, document_id: int, *, coder_ids: Iterable[int] | None = None
@@ -57,7 +75,7 @@ class Codings:
             ids = list(coder_ids)
             sql += f" AND coder_id IN ({','.join('?' * len(ids))})"
             params += ids
-        rows = self.store.execute(sql + ' ORDER BY start, "end", code_id, coder_id', params)
+        rows = self.store._sql(sql + ' ORDER BY start, "end", code_id, coder_id', params)
         return [Coding(*r) for r in rows]
 
     def all(self, *, coder_ids: Iterable[int] | None = None) -> list[Coding]:
@@ -67,17 +85,17 @@ class Codings:
             ids = list(coder_ids)
             sql += f" WHERE coder_id IN ({','.join('?' * len(ids))})"
             params = ids
-        rows = self.store.execute(sql + ' ORDER BY document_id, start, "end", code_id', params)
+        rows = self.store._sql(sql + ' ORDER BY document_id, start, "end", code_id', params)
         return [Coding(*r) for r in rows]
 
     def for_code(self, code_id: int) -> list[Coding]:
-        rows = self.store.execute(
+        rows = self.store._sql(
             f"SELECT {_COLUMNS} FROM codings WHERE code_id = ? ORDER BY id", [code_id]
         )
         return [Coding(*r) for r in rows]
 
     def get(self, coding_id: int) -> Coding | None:
-        row = self.store.execute(f"SELECT {_COLUMNS} FROM codings WHERE id = ?", [coding_id])
+        row = self.store._sql(f"SELECT {_COLUMNS} FROM codings WHERE id = ?", [coding_id])
         found = row.fetchone()
         return None if found is None else Coding(*found)
 
@@ -95,10 +113,10 @@ class Codings:
                 clauses.append(f"{column} = ?")
                 params.append(value)
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-        return self.store.execute(f"SELECT count(*) FROM codings{where}", params).fetchone()[0]
+        return self.store._sql(f"SELECT count(*) FROM codings{where}", params).fetchone()[0]
 
     def counts_by_code(self, coder_id: int) -> dict[int, int]:
-        rows = self.store.execute(
+        rows = self.store._sql(
             "SELECT code_id, count(*) FROM codings WHERE coder_id = ? GROUP BY code_id", [coder_id]
         )
         return dict(rows.fetchall())
@@ -110,7 +128,7 @@ class Codings:
         took half a second on 100,000 segments.
         """
         spans: dict[int, list[tuple[int, int]]] = {}
-        for document_id, start, end in self.store.execute(
+        for document_id, start, end in self.store._sql(
             'SELECT document_id, start, "end" FROM codings WHERE coder_id = ? '
             "ORDER BY document_id, start",
             [coder_id],
@@ -119,7 +137,7 @@ class Codings:
         if not spans:
             return {}
         marks = ",".join("?" * len(spans))
-        rows = self.store.execute(
+        rows = self.store._sql(
             f'SELECT document_id, start, "end" FROM segments WHERE document_id IN ({marks}) '
             "ORDER BY document_id, start",
             list(spans),
@@ -138,7 +156,7 @@ class Codings:
         return counts
 
     def counts_by_coder(self) -> dict[str, int]:
-        rows = self.store.execute(
+        rows = self.store._sql(
             "SELECT k.name, count(c.id) FROM coders k LEFT JOIN codings c ON c.coder_id = k.id "
             "GROUP BY k.id ORDER BY k.name"
         )
@@ -147,13 +165,13 @@ class Codings:
     # -- completion ----------------------------------------------------------------------------
 
     def completed(self, coder_id: int) -> set[int]:
-        rows = self.store.execute(
+        rows = self.store._sql(
             "SELECT document_id FROM completions WHERE coder_id = ?", [coder_id]
         )
         return {r[0] for r in rows}
 
     def completed_at(self, coder_id: int, document_id: int) -> str | None:
-        row = self.store.execute(
+        row = self.store._sql(
             "SELECT at FROM completions WHERE coder_id = ? AND document_id = ?",
             [coder_id, document_id],
         ).fetchone()
@@ -162,7 +180,7 @@ class Codings:
     def completion_table(self) -> dict[str, set[int]]:
         """Coder name → ids of the documents that coder marked done."""
         table: dict[str, set[int]] = {c.name: set() for c in self.coders()}
-        rows = self.store.execute(
+        rows = self.store._sql(
             "SELECT k.name, c.document_id FROM completions c JOIN coders k ON k.id = c.coder_id"
         )
         for name, document_id in rows:
@@ -172,7 +190,7 @@ class Codings:
     # -- bulk edits that are not user actions (re-anchoring on replace) -------------------------
 
     def move(self, coding_id: int, start: int, end: int) -> None:
-        self.store.execute(
+        self.store._sql(
             'UPDATE OR REPLACE codings SET start = ?, "end" = ? WHERE id = ?',
             [start, end, coding_id],
         )

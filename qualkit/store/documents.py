@@ -30,11 +30,11 @@ class Documents:
         self.store = store
 
     def list(self) -> list[Document]:
-        rows = self.store.execute(f"SELECT {_DOC_COLUMNS} FROM documents ORDER BY name")
+        rows = self.store._sql(f"SELECT {_DOC_COLUMNS} FROM documents ORDER BY name")
         return [_document(r) for r in rows]
 
     def get(self, document_id: int) -> Document:
-        row = self.store.execute(
+        row = self.store._sql(
             f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", [document_id]
         ).fetchone()
         if row is None:
@@ -42,13 +42,13 @@ class Documents:
         return _document(row)
 
     def by_name(self, name: str) -> Document | None:
-        row = self.store.execute(
+        row = self.store._sql(
             f"SELECT {_DOC_COLUMNS} FROM documents WHERE name = ?", [name]
         ).fetchone()
         return None if row is None else _document(row)
 
     def text(self, document_id: int) -> str:
-        row = self.store.execute("SELECT text FROM documents WHERE id = ?", [document_id])
+        row = self.store._sql("SELECT text FROM documents WHERE id = ?", [document_id])
         return row.fetchone()[0]
 
     def add(
@@ -64,7 +64,7 @@ class Documents:
         imported_at: str,
     ) -> int:
         """Insert a document and its segments; call inside a transaction."""
-        cursor = self.store.execute(
+        cursor = self.store._sql(
             "INSERT INTO documents (name, text, sha256, format, source, encoding, imported_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [name, text, sha256, format, source, encoding, imported_at],
@@ -86,8 +86,8 @@ class Documents:
         imported_at: str,
     ) -> None:
         """Swap a document's text and segments, keeping its id and metadata; in a transaction."""
-        self.store.execute("DELETE FROM segments WHERE document_id = ?", [document_id])
-        self.store.execute(
+        self.store._sql("DELETE FROM segments WHERE document_id = ?", [document_id])
+        self.store._sql(
             "UPDATE documents SET text = ?, sha256 = ?, format = ?, source = ?, encoding = ?, "
             "imported_at = ? WHERE id = ?",
             [text, sha256, format, source, encoding, imported_at, document_id],
@@ -113,7 +113,7 @@ class Documents:
         assignments = ", ".join(f"{key} = ?" for key in fields)
         params = [*fields.values(), json.dumps({**current, **attributes}, sort_keys=True)]
         sql = "UPDATE documents SET " + (assignments + ", " if fields else "") + "attributes = ?"
-        self.store.execute(sql + " WHERE id = ?", [*params, document_id])
+        self.store._sql(sql + " WHERE id = ?", [*params, document_id])
 
     def set_speakers(self, document_id: int, roles: dict[str, str | None]) -> None:
         self.store.db.conn.executemany(
@@ -123,7 +123,7 @@ class Documents:
         )
 
     def speakers(self, document_id: int) -> dict[str, str | None]:
-        rows = self.store.execute(
+        rows = self.store._sql(
             "SELECT label, role FROM speakers WHERE document_id = ? ORDER BY label", [document_id]
         )
         return dict(rows.fetchall())
@@ -131,7 +131,7 @@ class Documents:
     # -- segments --------------------------------------------------------------------------------
 
     def segments(self, document_id: int) -> list[Segment]:
-        rows = self.store.execute(
+        rows = self.store._sql(
             'SELECT id, document_id, ordinal, turn, speaker, start, "end", text FROM segments '
             "WHERE document_id = ? ORDER BY ordinal",
             [document_id],
@@ -139,7 +139,7 @@ class Documents:
         return [Segment(*r) for r in rows]
 
     def segment_counts(self) -> dict[int, int]:
-        rows = self.store.execute("SELECT document_id, count(*) FROM segments GROUP BY 1")
+        rows = self.store._sql("SELECT document_id, count(*) FROM segments GROUP BY 1")
         return dict(rows.fetchall())
 
     def search(self, query: str, *, limit: int = 500) -> list[Segment]:
@@ -149,7 +149,7 @@ class Documents:
             return []
         # Quoting each word keeps FTS5 operators and stray quotes in user input from being syntax.
         match = " ".join(f'"{w}"' for w in words[:-1]) + f' "{words[-1]}"*'
-        rows = self.store.execute(
+        rows = self.store._sql(
             'SELECT s.id, s.document_id, s.ordinal, s.turn, s.speaker, s.start, s."end", s.text '
             "FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid "
             "JOIN documents d ON d.id = s.document_id "

@@ -67,10 +67,10 @@ class History:
                 {**(detail or {}), "changes": [asdict(c) for c in done]},
                 coder=coder.name,
             )
-            self.store.execute(
+            self.store._sql(
                 "DELETE FROM history WHERE coder_id = ? AND state = 'undone'", [coder.id]
             )
-            self.store.execute(
+            self.store._sql(
                 "INSERT INTO history (coder_id, seq, event_id, state) VALUES (?, "
                 "(SELECT coalesce(max(seq), 0) + 1 FROM history WHERE coder_id = ?), ?, 'done')",
                 [coder.id, coder.id, event_id],
@@ -87,7 +87,7 @@ class History:
 
     def _step(self, coder: Coder, *, undo: bool) -> str | None:
         state, order, new_state = ("done", "DESC", "undone") if undo else ("undone", "ASC", "done")
-        row = self.store.execute(
+        row = self.store._sql(
             "SELECT h.seq, e.id, e.action, e.detail "
             "FROM history h JOIN events e ON e.id = h.event_id "
             f"WHERE h.coder_id = ? AND h.state = ? ORDER BY h.seq {order} LIMIT 1",
@@ -107,7 +107,7 @@ class History:
                 {"event_id": event_id, "action": action},
                 coder=coder.name,
             )
-            self.store.execute(
+            self.store._sql(
                 "UPDATE history SET state = ? WHERE coder_id = ? AND seq = ?",
                 [new_state, coder.id, seq],
             )
@@ -122,11 +122,11 @@ class History:
             where = " AND ".join(f"{_quote(k)} = ?" for k in keys)
             key_values = [change.row[k] for k in keys]
             if change.op == "delete":
-                self.store.execute(f"DELETE FROM {change.table} WHERE {where}", key_values)
+                self.store._sql(f"DELETE FROM {change.table} WHERE {where}", key_values)
             else:
                 values = {k: v for k, v in change.row.items() if k not in keys}
                 sets = ", ".join(f"{_quote(k)} = ?" for k in values)
-                self.store.execute(
+                self.store._sql(
                     f"UPDATE {change.table} SET {sets} WHERE {where}",
                     [*values.values(), *key_values],
                 )
@@ -140,7 +140,7 @@ class History:
         if row.get("id") is None:
             row.pop("id", None)  # a new row: SQLite assigns the id
         columns = ", ".join(_quote(k) for k in row)
-        cursor = self.store.execute(
+        cursor = self.store._sql(
             f"INSERT INTO {change.table} ({columns}) VALUES ({', '.join('?' * len(row))})",
             list(row.values()),
         )

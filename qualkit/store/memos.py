@@ -33,14 +33,14 @@ class Memos:
                 clauses.append(f"{column} = ?")
                 params.append(value)
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = self.store.execute(
+        rows = self.store._sql(
             f"SELECT {_COLUMNS} FROM memos{where} ORDER BY document_id, start, id", params
         )
         return [Memo(*r) for r in rows]
 
     def at(self, coder_id: int, document_id: int, start: int, end: int) -> Memo | None:
         """The coder's memo anchored exactly on this passage, if any."""
-        row = self.store.execute(
+        row = self.store._sql(
             f"SELECT {_COLUMNS} FROM memos WHERE coder_id = ? AND document_id = ? AND start = ? "
             'AND "end" = ? ORDER BY id LIMIT 1',
             [coder_id, document_id, start, end],
@@ -48,12 +48,12 @@ class Memos:
         return None if row is None else Memo(*row)
 
     def get(self, memo_id: int) -> Memo | None:
-        row = self.store.execute(f"SELECT {_COLUMNS} FROM memos WHERE id = ?", [memo_id])
+        row = self.store._sql(f"SELECT {_COLUMNS} FROM memos WHERE id = ?", [memo_id])
         found = row.fetchone()
         return None if found is None else Memo(*found)
 
     def move(self, memo_id: int, start: int | None, end: int | None) -> None:
         """Re-anchor a memo; ``None`` detaches it from any passage (it stays on the document)."""
-        self.store.execute(
+        self.store._sql(
             'UPDATE memos SET start = ?, "end" = ? WHERE id = ?', [start, end, memo_id]
         )

@@ -22,25 +22,6 @@ _COLUMNS = (
     "d.codes, d.reason, k.name, d.at, d.event_id"
 )
 
-M003_RECONCILIATION = """
-CREATE TABLE reconcile_decisions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    coder_a INTEGER NOT NULL REFERENCES coders(id),
-    coder_b INTEGER NOT NULL REFERENCES coders(id),
-    consensus_id INTEGER NOT NULL REFERENCES coders(id),
-    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    start INTEGER NOT NULL,
-    "end" INTEGER NOT NULL,
-    decision TEXT NOT NULL CHECK (decision IN ('a', 'b', 'both', 'reject', 'edit')),
-    codes TEXT NOT NULL DEFAULT '[]',
-    reason TEXT NOT NULL DEFAULT '',
-    decided_by INTEGER NOT NULL REFERENCES coders(id),
-    event_id INTEGER NOT NULL REFERENCES events(id),
-    at TEXT NOT NULL
-);
-CREATE INDEX reconcile_decisions_by_pair ON reconcile_decisions (coder_a, coder_b, document_id);
-"""
-
 
 @dataclass(frozen=True)
 class Decision:
@@ -91,7 +72,7 @@ class Reconciliation:
 
         if decision not in DECISIONS:
             raise ValueError(decision)
-        cursor = self.store.execute(
+        cursor = self.store._sql(
             "INSERT INTO reconcile_decisions (coder_a, coder_b, consensus_id, document_id, start, "
             '"end", decision, codes, reason, decided_by, event_id, at) '
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -106,7 +87,7 @@ class Reconciliation:
         Decisions whose action was undone are left out; of several live ones on one segment the
         latest wins.
         """
-        rows = self.store.execute(
+        rows = self.store._sql(
             f"SELECT {_COLUMNS} FROM reconcile_decisions d JOIN coders k ON k.id = d.decided_by "
             "WHERE ((d.coder_a = ? AND d.coder_b = ?) OR (d.coder_a = ? AND d.coder_b = ?)) "
             "AND d.event_id IN (SELECT event_id FROM history WHERE state = 'done') "
@@ -121,14 +102,14 @@ class Reconciliation:
 
     def set_reason(self, decision_id: int, reason: str) -> None:
         """Change a decision's reason; call in a transaction (and log the change)."""
-        self.store.execute(
+        self.store._sql(
             "UPDATE reconcile_decisions SET reason = ? WHERE id = ?", [reason, decision_id]
         )
 
     def next_step(self, coder_id: int, *, undo: bool = True) -> str | None:
         """The name of the action the coder's next undo (or redo) would replay, or None."""
         state, order = ("done", "DESC") if undo else ("undone", "ASC")
-        row = self.store.execute(
+        row = self.store._sql(
             "SELECT e.action FROM history h JOIN events e ON e.id = h.event_id "
             f"WHERE h.coder_id = ? AND h.state = ? ORDER BY h.seq {order} LIMIT 1",
             [coder_id, state],

@@ -36,7 +36,7 @@ class Runs:
                 f"an outcome run named '{name}' already exists; choose another --name"
             )
         with self.store.atomic():
-            cursor = self.store.execute(
+            cursor = self.store._sql(
                 "INSERT INTO outcome_runs (name, created_at, params, result) VALUES (?, ?, ?, ?)",
                 [name, now(), json.dumps(params), json.dumps(result)],
             )
@@ -57,19 +57,19 @@ class Runs:
         return self._outcome(row)
 
     def outcome_runs(self) -> list[OutcomeRun]:
-        rows = self.store.execute(
+        rows = self.store._sql(
             "SELECT id, name, created_at, params, result FROM outcome_runs ORDER BY created_at"
         )
         return [self._outcome(r) for r in rows.fetchall()]
 
     def _outcome_row(self, name: str):
-        return self.store.execute(
+        return self.store._sql(
             "SELECT id, name, created_at, params, result FROM outcome_runs WHERE name = ?", [name]
         ).fetchone()
 
     def _outcome(self, row) -> OutcomeRun:
         run_id, name, created_at, params, result = row
-        pairs = self.store.execute(
+        pairs = self.store._sql(
             "SELECT treated_id, control_id, pair_id, weight FROM outcome_pairs WHERE run_id = ? "
             "ORDER BY pair_id, control_id",
             [run_id],

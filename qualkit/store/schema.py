@@ -1,4 +1,4 @@
-"""Named migrations of the project file, applied in order on open.
+"""Named migrations of the project file, applied in order on open: all of qualkit's DDL.
 
 Never edit one once shipped: add a new one. The set of names also tells a file written by a newer
 qualkit (names this version does not know) from an older one (names it has not applied yet).
@@ -16,24 +16,18 @@ APPLICATION_ID = 0x514B4954
 
 
 def _script(db: Database, sql: str) -> None:
-    # executescript() would COMMIT the migration's transaction; run statement by statement.
-    for statement in _statements(sql):
-        db.execute(statement)
+    # executescript() would COMMIT the migration's transaction, so run statement by statement;
+    # sqlite3.complete_statement tells where one ends (a trigger body's ';' does not end it).
+    import sqlite3
 
-
-def _statements(sql: str) -> list[str]:
-    """Split a script on ';' at the end of a line, keeping trigger bodies (which end in 'END;')."""
-    parts, current = [], []
-    for line in sql.strip().splitlines():
-        current.append(line)
-        stripped = line.strip()
-        in_trigger = any(p.lstrip().upper().startswith("CREATE TRIGGER") for p in current)
-        if stripped.endswith(";") and (not in_trigger or stripped.upper() == "END;"):
-            parts.append("\n".join(current))
-            current = []
-    if "".join(current).strip():
-        parts.append("\n".join(current))
-    return parts
+    statement = ""
+    for line in sql.strip().splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement in a migration: {statement!r}")
 
 
 M001_CORE = """
@@ -178,6 +172,82 @@ CREATE TABLE outcome_pairs (
 CREATE INDEX outcome_pairs_by_run ON outcome_pairs (run_id, pair_id);
 """
 
+M003_RECONCILIATION = """
+CREATE TABLE reconcile_decisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    coder_a INTEGER NOT NULL REFERENCES coders(id),
+    coder_b INTEGER NOT NULL REFERENCES coders(id),
+    consensus_id INTEGER NOT NULL REFERENCES coders(id),
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    decision TEXT NOT NULL CHECK (decision IN ('a', 'b', 'both', 'reject', 'edit')),
+    codes TEXT NOT NULL DEFAULT '[]',
+    reason TEXT NOT NULL DEFAULT '',
+    decided_by INTEGER NOT NULL REFERENCES coders(id),
+    event_id INTEGER NOT NULL REFERENCES events(id),
+    at TEXT NOT NULL
+);
+CREATE INDEX reconcile_decisions_by_pair ON reconcile_decisions (coder_a, coder_b, document_id);
+"""
+
+M004_TOPICS = """
+CREATE TABLE embeddings (
+    segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (segment_id, model)
+) WITHOUT ROWID;
+CREATE TABLE code_embeddings (
+    code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    text_sha256 TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (code_id, model)
+);
+CREATE TABLE topic_runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at TEXT NOT NULL,
+    model TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    params TEXT NOT NULL,
+    versions TEXT NOT NULL,
+    stats TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE topics (
+    run_id INTEGER NOT NULL REFERENCES topic_runs(id) ON DELETE CASCADE,
+    topic INTEGER NOT NULL,
+    keywords TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    code_id INTEGER REFERENCES codes(id),
+    similarity REAL,
+    coverage REAL,
+    candidate INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT 'new'
+        CHECK (status IN ('new', 'promoted', 'mapped', 'dismissed')),
+    target_code_id INTEGER REFERENCES codes(id),
+    label TEXT,
+    PRIMARY KEY (run_id, topic)
+);
+CREATE TABLE topic_members (
+    run_id INTEGER NOT NULL,
+    topic INTEGER NOT NULL,
+    segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+    probability REAL NOT NULL,
+    quote_rank INTEGER,
+    PRIMARY KEY (run_id, topic, segment_id),
+    FOREIGN KEY (run_id, topic) REFERENCES topics(run_id, topic) ON DELETE CASCADE
+);
+CREATE INDEX topic_members_by_segment ON topic_members (segment_id);
+CREATE TABLE suggestion_reviews (
+    coding_id INTEGER NOT NULL REFERENCES codings(id) ON DELETE CASCADE,
+    coder_id INTEGER NOT NULL REFERENCES coders(id),
+    verdict TEXT NOT NULL CHECK (verdict IN ('accepted', 'rejected')),
+    at TEXT NOT NULL,
+    PRIMARY KEY (coding_id, coder_id)
+);
+"""
+
 
 def register(migrations) -> None:
     """Attach qualkit's migrations, in order, to a ``sqlite_utils.Migrations`` set."""
@@ -194,12 +264,8 @@ def register(migrations) -> None:
 
     @migrations(name="m003_reconciliation")
     def m003_reconciliation(db: Database) -> None:
-        from qualkit.store.reconcile import M003_RECONCILIATION
-
         _script(db, M003_RECONCILIATION)
 
     @migrations(name="m004_topics")
     def m004_topics(db: Database) -> None:
-        from qualkit.store.topics import M004_TOPICS
-
         _script(db, M004_TOPICS)

@@ -1,4 +1,4 @@
-"""Bulk reads (and one bulk write) of segment and coding spans, as plain tuples.
+"""Bulk reads of segment and coding spans, as plain tuples.
 
 Agreement on a large project reads every segment and every coding of the compared coders at
 once; building a model object per row would cost more than the statistics themselves, so these
@@ -27,7 +27,7 @@ def segment_rows(store: Store, document_ids: Sequence[int]) -> list[tuple[int, i
     """``(document_id, segment_id, start, end)`` of the documents' segments (by id, position)."""
     rows: list[tuple[int, int, int, int]] = []
     for chunk in _chunks(document_ids):
-        rows += store.execute(
+        rows += store._sql(
             'SELECT document_id, id, start, "end" FROM segments '
             f"WHERE document_id IN ({','.join('?' * len(chunk))}) "
             'ORDER BY document_id, start, "end"',
@@ -44,27 +44,9 @@ def coding_rows(
     marks = ",".join("?" * len(coders))
     rows: list[tuple[int, int, int, int, int]] = []
     for chunk in _chunks(document_ids):
-        rows += store.execute(
+        rows += store._sql(
             'SELECT document_id, code_id, coder_id, start, "end" FROM codings '
             f"WHERE document_id IN ({','.join('?' * len(chunk))}) AND coder_id IN ({marks})",
             [*chunk, *coders],
         ).fetchall()
     return rows
-
-
-def add_codings(store: Store, rows: Iterable[tuple[int, int, int, int, int]]) -> int:
-    """Insert ``(document_id, code_id, coder_id, start, end)`` rows, skipping duplicates.
-
-    A bulk load (benchmarks, generated data), not a user action: it is not undoable and writes no
-    event.  Call inside ``store.atomic()``.  Returns the number of rows added.
-    """
-    from qualkit.store import now
-
-    stamp = now()
-    before = store.db.conn.total_changes
-    store.db.conn.executemany(
-        'INSERT OR IGNORE INTO codings (document_id, code_id, coder_id, start, "end", '
-        "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        ((*row, stamp) for row in rows),
-    )
-    return store.db.conn.total_changes - before

@@ -17,62 +17,6 @@ from qualkit.errors import QualkitError
 if TYPE_CHECKING:
     from qualkit.store import Store
 
-M004_TOPICS = """
-CREATE TABLE embeddings (
-    segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
-    model TEXT NOT NULL,
-    vector BLOB NOT NULL,
-    PRIMARY KEY (segment_id, model)
-) WITHOUT ROWID;
-CREATE TABLE code_embeddings (
-    code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
-    model TEXT NOT NULL,
-    text_sha256 TEXT NOT NULL,
-    vector BLOB NOT NULL,
-    PRIMARY KEY (code_id, model)
-);
-CREATE TABLE topic_runs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    created_at TEXT NOT NULL,
-    model TEXT NOT NULL,
-    seed INTEGER NOT NULL,
-    params TEXT NOT NULL,
-    versions TEXT NOT NULL,
-    stats TEXT NOT NULL DEFAULT '{}'
-);
-CREATE TABLE topics (
-    run_id INTEGER NOT NULL REFERENCES topic_runs(id) ON DELETE CASCADE,
-    topic INTEGER NOT NULL,
-    keywords TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    code_id INTEGER REFERENCES codes(id),
-    similarity REAL,
-    coverage REAL,
-    candidate INTEGER NOT NULL DEFAULT 0,
-    status TEXT NOT NULL DEFAULT 'new'
-        CHECK (status IN ('new', 'promoted', 'mapped', 'dismissed')),
-    target_code_id INTEGER REFERENCES codes(id),
-    label TEXT,
-    PRIMARY KEY (run_id, topic)
-);
-CREATE TABLE topic_members (
-    run_id INTEGER NOT NULL,
-    topic INTEGER NOT NULL,
-    segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
-    probability REAL NOT NULL,
-    quote_rank INTEGER,
-    PRIMARY KEY (run_id, topic, segment_id),
-    FOREIGN KEY (run_id, topic) REFERENCES topics(run_id, topic) ON DELETE CASCADE
-);
-CREATE INDEX topic_members_by_segment ON topic_members (segment_id);
-CREATE TABLE suggestion_reviews (
-    coding_id INTEGER NOT NULL REFERENCES codings(id) ON DELETE CASCADE,
-    coder_id INTEGER NOT NULL REFERENCES coders(id),
-    verdict TEXT NOT NULL CHECK (verdict IN ('accepted', 'rejected')),
-    at TEXT NOT NULL,
-    PRIMARY KEY (coding_id, coder_id)
-);
-"""
 
 _TOPIC_COLUMNS = (
     "t.run_id, t.topic, t.keywords, t.size, t.code_id, c.name, t.similarity, t.coverage, "
@@ -157,7 +101,7 @@ class Topics:
         """Cached vectors (raw float32 bytes) of these segments for ``model``."""
         found: dict[int, bytes] = {}
         for chunk in _chunks(list(segment_ids)):
-            rows = self.store.execute(
+            rows = self.store._sql(
                 f"SELECT segment_id, vector FROM embeddings WHERE model = ? AND segment_id IN "
                 f"({','.join('?' * len(chunk))})",
                 [model, *chunk],
@@ -175,7 +119,7 @@ class Topics:
 
     def code_embeddings(self, model: str) -> dict[int, tuple[str, bytes]]:
         """Code id → (sha256 of the embedded text, vector bytes) for ``model``."""
-        rows = self.store.execute(
+        rows = self.store._sql(
             "SELECT code_id, text_sha256, vector FROM code_embeddings WHERE model = ?", [model]
         )
         return {code_id: (sha, vector) for code_id, sha, vector in rows}
@@ -201,7 +145,7 @@ class Topics:
         from qualkit.store import now
 
         with self.store.atomic():
-            cursor = self.store.execute(
+            cursor = self.store._sql(
                 "INSERT INTO topic_runs (created_at, model, seed, params, versions, stats) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 [now(), run["model"], run["seed"], *(json.dumps(run[k], sort_keys=True)
@@ -223,18 +167,18 @@ class Topics:
         return run_id
 
     def runs(self) -> list[TopicRun]:
-        rows = self.store.execute(f"SELECT {_RUN_COLUMNS} FROM topic_runs ORDER BY id")
+        rows = self.store._sql(f"SELECT {_RUN_COLUMNS} FROM topic_runs ORDER BY id")
         return [_run(r) for r in rows.fetchall()]
 
     def run(self, run_id: int | None = None) -> TopicRun:
         """A run by id, or the latest when ``run_id`` is None; a user error if there is none."""
         sql = f"SELECT {_RUN_COLUMNS} FROM topic_runs"
         if run_id is None:
-            row = self.store.execute(sql + " ORDER BY id DESC LIMIT 1").fetchone()
+            row = self.store._sql(sql + " ORDER BY id DESC LIMIT 1").fetchone()
             if row is None:
                 raise QualkitError("no topic runs yet; fit one with `qualkit topics PROJECT`")
             return _run(row)
-        row = self.store.execute(sql + " WHERE id = ?", [run_id]).fetchone()
+        row = self.store._sql(sql + " WHERE id = ?", [run_id]).fetchone()
         if row is None:
             known = ", ".join(str(r.id) for r in self.runs()) or "none yet"
             raise QualkitError(f"no topic run {run_id} (runs: {known})")
@@ -243,7 +187,7 @@ class Topics:
     # -- topics ------------------------------------------------------------------------------
 
     def topics(self, run_id: int) -> list[TopicRow]:
-        rows = self.store.execute(
+        rows = self.store._sql(
             f"SELECT {_TOPIC_COLUMNS} FROM topics t LEFT JOIN codes c ON c.id = t.code_id "
             "LEFT JOIN codes g ON g.id = t.target_code_id WHERE t.run_id = ? ORDER BY t.topic",
             [run_id],
@@ -251,7 +195,7 @@ class Topics:
         return [_topic(r) for r in rows.fetchall()]
 
     def topic(self, run_id: int, topic: int) -> TopicRow:
-        row = self.store.execute(
+        row = self.store._sql(
             f"SELECT {_TOPIC_COLUMNS} FROM topics t LEFT JOIN codes c ON c.id = t.code_id "
             "LEFT JOIN codes g ON g.id = t.target_code_id WHERE t.run_id = ? AND t.topic = ?",
             [run_id, topic],
@@ -269,7 +213,7 @@ class Topics:
         label: str | None = None,
     ) -> None:
         """Record a coder's decision on a topic (in the caller's transaction)."""
-        self.store.execute(
+        self.store._sql(
             "UPDATE topics SET status = ?, target_code_id = ?, label = ? "
             "WHERE run_id = ? AND topic = ?",
             [status, target_code_id, label, run_id, topic],
@@ -290,7 +234,7 @@ class Topics:
                     "AND x.turn = s.turn)")
         else:
             span = ("s.start", 's."end"')
-        rows = self.store.execute(
+        rows = self.store._sql(
             "WITH u AS (SELECT m.topic, m.segment_id, m.probability, m.quote_rank, s.document_id, "
             f"s.speaker, {span[0]} AS a, {span[1]} AS b FROM topic_members m "
             f"JOIN segments s ON s.id = m.segment_id WHERE {where}) "
@@ -306,7 +250,7 @@ class Topics:
 
     def human_spans(self) -> list[tuple[int, int, int, int]]:
         """``(document_id, code_id, start, end)`` of every human or consensus coding."""
-        rows = self.store.execute(
+        rows = self.store._sql(
             'SELECT c.document_id, c.code_id, c.start, c."end" FROM codings c '
             "JOIN coders k ON k.id = c.coder_id WHERE k.kind IN ('human', 'consensus')"
         )
@@ -355,14 +299,14 @@ class Topics:
         if code_id is not None:
             sql += " AND c.code_id = ?"
             params.append(code_id)
-        rows = self.store.execute(sql + " ORDER BY d.name, c.start", params)
+        rows = self.store._sql(sql + " ORDER BY d.name, c.start", params)
         return [Suggestion(*r) for r in rows.fetchall()]
 
     def review(self, coding_id: int, reviewer_id: int, verdict: str) -> None:
         """Record a reviewer's verdict on a suggestion (in the caller's transaction)."""
         from qualkit.store import now
 
-        self.store.execute(
+        self.store._sql(
             "INSERT INTO suggestion_reviews (coding_id, coder_id, verdict, at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (coding_id, coder_id) DO UPDATE SET verdict = excluded.verdict, "
             "at = excluded.at",
