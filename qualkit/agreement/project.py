@@ -107,6 +107,20 @@ class ProjectAgreement:
     pairwise: tuple[tuple[float | None, ...], ...]
     notes: tuple[str, ...]
 
+    def to_frame(self):
+        """One row per code and a last ``(pooled)`` row: every statistic and the reliability
+        mark, as a pandas DataFrame (notebooks, exports)."""
+        import pandas as pd
+
+        stats = ("percent_agreement", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha",
+                 "gwet_ac1", "brennan_prediger")
+        rows = [
+            {"code": row.code, **{s: getattr(row.summary, s) for s in stats},
+             "reliability": row.reliability, "units": row.summary.n_units}
+            for row in (*self.codes, self.pooled)
+        ]
+        return pd.DataFrame(rows).set_index("code")
+
     def to_dict(self) -> dict[str, object]:
         """JSON-ready: floats or None, never NaN."""
         return {

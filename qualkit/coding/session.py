@@ -46,6 +46,21 @@ class CodingSession:
 
     def toggle(self, document_id: int, code_id: int, spans: list[Span]) -> Toggled:
         """Apply ``code_id`` to the selection, or remove it if the selection is already coded."""
+        toggled = self._set(document_id, code_id, spans, apply=None)
+        assert toggled is not None  # a toggle always changes something
+        return toggled
+
+    def apply(self, document_id: int, code_id: int, spans: list[Span]) -> Toggled | None:
+        """Code the selection (merged with overlapping passages); None if it already was."""
+        return self._set(document_id, code_id, spans, apply=True)
+
+    def remove(self, document_id: int, code_id: int, spans: list[Span]) -> Toggled | None:
+        """Uncode the selection, cutting longer passages around it; None if it was not coded."""
+        return self._set(document_id, code_id, spans, apply=False)
+
+    def _set(
+        self, document_id: int, code_id: int, spans: list[Span], *, apply: bool | None
+    ) -> Toggled | None:
         if not spans or any(start >= end for start, end in spans):
             raise QualkitError("nothing selected to code")
         mine = [
@@ -55,20 +70,22 @@ class CodingSession:
         ]
         first, last = min(s for s, _ in spans), max(e for _, e in spans)
         overlapping = [c for c in mine if c.overlaps(first, last)]
-        text = self._text(document_id)
-        if all(_covered(span, mine) for span in spans):
-            changes = _uncode(text, overlapping, first, last)
-            applied = False
-        else:
+        covered = all(_covered(span, mine) for span in spans)
+        if apply is None:
+            apply = not covered
+        elif (apply and covered) or (not apply and not overlapping):
+            return None  # already as asked
+        if apply:
             changes = _code(document_id, code_id, self.coder.id, overlapping, first, last)
-            applied = True
+        else:
+            changes = _uncode(self._text(document_id), overlapping, first, last)
         event = self.store.history.apply(
             changes,
             coder=self.coder,
-            action="code.apply" if applied else "code.remove",
+            action="code.apply" if apply else "code.remove",
             detail={"document_id": document_id, "code_id": code_id, "start": first, "end": last},
         )
-        return Toggled(applied, event)
+        return Toggled(apply, event)
 
     def _text(self, document_id: int) -> str:
         # A document's text changes only when it is replaced by a new import; one fetch a session.
