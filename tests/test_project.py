@@ -47,7 +47,7 @@ def test_mark_done_counts_changes_and_undo_reverts_an_apply(project):
 
 
 def test_names_that_do_not_exist_are_one_line_errors(project):
-    with pytest.raises(InputError, match="unknown document 'nope.txt'"):
+    with pytest.raises(InputError, match=r"unknown document 'nope\.txt'"):
         project.apply("ana", "nope.txt", "Warm handoff", 0, 5)
     with pytest.raises(InputError, match="unknown code 'Nope'"):
         project.apply("ana", DOC, "Nope", 0, 5)
