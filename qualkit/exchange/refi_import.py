@@ -284,7 +284,7 @@ def _write(store: Store, project: RefiProject, plan: _Plan, report: RefiImportRe
 def describe(report: RefiImportReport) -> list[str]:
     """The report as the lines the CLI prints (summary first, then details)."""
     lines = [
-        f"{report.file}: {len(report.documents_added)} documents added, "
+        f"{len(report.documents_added)} documents added, "
         f"{len(report.documents_matched)} matched by content, "
         f"{len(report.sources_skipped)} sources skipped; codes {len(report.codes_added)} added, "
         f"{len(report.codes_matched)} matched, {len(report.codes_retired)} retired; "

@@ -112,15 +112,26 @@ class Exchange:
     # -- writes (call inside store.atomic()) -----------------------------------------------------
 
     def add_codings(self, rows: Iterable[CodingRow]) -> int:
-        """Insert codings with their own creation times, skipping duplicates; returns added."""
-        conn = self.store.db.conn
-        before = conn.total_changes
-        conn.executemany(
-            'INSERT OR IGNORE INTO codings (document_id, code_id, coder_id, start, "end", '
-            "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            rows,
+        """Insert codings with their own creation times, skipping those the project has (and
+        repeats); returns how many were added.
+
+        Duplicates are filtered here rather than by ``INSERT OR IGNORE``, which still advances
+        the AUTOINCREMENT counter: a merge that adds nothing must leave the file as it was.
+        """
+        seen = set(
+            self.store._sql('SELECT document_id, code_id, coder_id, start, "end" FROM codings')
         )
-        return conn.total_changes - before
+        new = []
+        for row in rows:
+            if row[:5] not in seen:
+                seen.add(row[:5])
+                new.append(row)
+        self.store.db.conn.executemany(
+            'INSERT INTO codings (document_id, code_id, coder_id, start, "end", created_at) '
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            new,
+        )
+        return len(new)
 
     def coding_id(self, document_id: int, code_id: int, coder_id: int, start: int, end: int):
         row = self.store._sql(
