@@ -39,13 +39,13 @@ class Reading:
     crlf_as_one: bool = False
     utf16: bool = False
 
-    def describe(self) -> str:
-        parts = [
-            "UTF-16 code units" if self.utf16 else "code points",
-            "CRLF as one character" if self.crlf_as_one else "CRLF as two characters",
-        ]
-        if self.bom_counted:
-            parts.append("the byte-order mark counted")
+    def describe(self, raw: str) -> str:
+        """How this reading counts, naming only what the text ``raw`` makes matter."""
+        parts = ["UTF-16 code units" if self.utf16 else "code points"]
+        if "\r\n" in raw:
+            parts.append("CRLF as one character" if self.crlf_as_one else "CRLF as two")
+        if raw.startswith("\ufeff"):
+            parts.append("byte-order mark " + ("counted" if self.bom_counted else "not counted"))
         return ", ".join(parts)
 
 

@@ -164,7 +164,8 @@ def _plan_documents(store: Store, project: RefiProject, plan: _Plan, report: Ref
     for source in project.sources:
         refs = [*source.note_refs, *(n for s in source.selections for n in s.note_refs)]
         if source.kind != "text" or source.raw is None or not normalise(source.raw).strip():
-            why = source.problem or ("empty text" if source.kind == "text" else "not a text")
+            why = source.problem or ("empty text" if source.kind == "text" else
+                                     f"{source.kind} sources are not imported (text only)")
             count = source.other_selections or len(source.selections)
             report.sources_skipped.append(
                 f"{source.name} ({source.kind}, {count} selections): {why}"
@@ -208,7 +209,7 @@ def _note_reading(report: RefiImportReport, name: str, choice: Choice, raw: str)
         if choice.checked else "no quoted selections to check against"
     )
     if ambiguous:
-        report.readings.append(f"{name}: positions read as {choice.reading.describe()} "
+        report.readings.append(f"{name}: positions read as {choice.reading.describe(raw)} "
                                f"({evidence})")
     elif choice.checked and choice.matched < choice.checked:
         report.readings.append(f"{name}: {evidence}")
