@@ -50,6 +50,7 @@ class RefiImportReport:
     skipped: dict[str, int] = field(default_factory=dict)
     memos_added: int = 0
     memos_present: int = 0
+    metadata_filled: int = 0  # matched documents that got metadata they lacked
     readings: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 

@@ -56,6 +56,9 @@ def write_plan(store: Store, project: RefiProject, plan: _Plan, report: RefiImpo
     report.coders = sorted(coders.names)
     if fresh and project.name and not store.get_meta("codebook.title"):
         store.set_meta("codebook.title", project.name)
+    if not (report.documents_added or report.codes_added or report.codings_added
+            or report.memos_added or report.metadata_filled):
+        return  # importing the same file again writes nothing, not even an event
     store.log(
         "import.refi",
         {
@@ -100,7 +103,7 @@ def _write_document(store: Store, doc: _Doc, report: RefiImportReport, stamp: st
 
     if doc.existing is not None:
         doc.id = doc.existing
-        _fill_metadata(store, doc)
+        _fill_metadata(store, doc, report)
         return
     doc.id = store.documents.add(
         name=doc.name,
@@ -118,7 +121,7 @@ def _write_document(store: Store, doc: _Doc, report: RefiImportReport, stamp: st
     store.documents.set_speakers(doc.id, roles)
 
 
-def _fill_metadata(store: Store, doc: _Doc) -> None:
+def _fill_metadata(store: Store, doc: _Doc, report: RefiImportReport) -> None:
     """A document the project has already: add what it lacks, never overwrite."""
     assert doc.id is not None
     current = store.documents.get(doc.id)
@@ -130,6 +133,7 @@ def _fill_metadata(store: Store, doc: _Doc) -> None:
     missing = {k: v for k, v in doc.meta.speakers.items() if known.get(k) is None}
     if missing:
         store.documents.set_speakers(doc.id, missing)
+    report.metadata_filled += bool(fields or attributes or missing)
 
 
 def _write_memos(store: Store, plan: _Plan, report: RefiImportReport, coders: _Coders,
