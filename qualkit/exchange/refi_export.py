@@ -112,12 +112,18 @@ class _Writer:
         self.files: list[tuple[str, str]] = []
         self.coding_count = 0
         self.notes = NoteWriter(self)
+        self._users_cache: dict[int, str] = {}
+        self._codes_cache: dict[int, str] = {}
 
     def user(self, coder_id: int) -> str:
-        return guid(self.ns, "user", self.coder_ids[coder_id])
+        if coder_id not in self._users_cache:
+            self._users_cache[coder_id] = guid(self.ns, "user", self.coder_ids[coder_id])
+        return self._users_cache[coder_id]
 
     def code_guid(self, code_id: int) -> str:
-        return guid(self.ns, "code", code_id)
+        if code_id not in self._codes_cache:
+            self._codes_cache[code_id] = guid(self.ns, "code", code_id)
+        return self._codes_cache[code_id]
 
     def build(self) -> etree._Element:
         from lxml import etree
@@ -148,11 +154,8 @@ class _Writer:
         return root
 
     def sub(self, parent, tag: str, **attrs: str | None):
-        element = self.E.SubElement(parent, f"{{{PROJECT_NS}}}{tag}")
-        for key, value in attrs.items():
-            if value is not None:
-                element.set(key, value)
-        return element
+        clean = {k: v for k, v in attrs.items() if v is not None}
+        return self.E.SubElement(parent, _TAGS.get(tag) or f"{{{PROJECT_NS}}}{tag}", clean)
 
     def _users(self, root) -> None:
         if self.coder_names:
@@ -241,6 +244,10 @@ class _Writer:
             )
             for code in retired:
                 self.sub(item, "MemberCode", targetGUID=self.code_guid(code.id))
+
+
+_TAGS = {t: f"{{{PROJECT_NS}}}{t}" for t in ("PlainTextSelection", "Coding", "CodeRef",
+                                               "NoteRef")}
 
 
 def _values(store: Store, doc: Document) -> dict[str, object]:

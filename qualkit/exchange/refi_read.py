@@ -48,15 +48,20 @@ def local(element: etree._Element) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
+def _qualified(element: etree._Element, name: str) -> str:
+    """``name`` in the element's own namespace: a file uses one namespace throughout, so
+    lxml can filter children in C (a large project has hundreds of thousands of them)."""
+    tag = element.tag
+    return tag[: tag.index("}") + 1] + name if tag.startswith("{") else name
+
+
 def children(element: etree._Element, name: str) -> list[etree._Element]:
-    return [child for child in element if local(child) == name]
+    return list(element.iterchildren(_qualified(element, name)))
 
 
 def child_text(element: etree._Element, name: str) -> str:
-    for child in element:
-        if local(child) == name:
-            return child.text or ""
-    return ""
+    found = element.find(_qualified(element, name))
+    return (found.text or "") if found is not None else ""
 
 
 def namespace_ok(root: etree._Element) -> bool:
