@@ -201,7 +201,6 @@ def write_xlsx(path: str | Path, columns: list[str], rows: list[dict[str, Any]],
 
 def _sheet(book, title: str, columns: list[str], rows: list[dict[str, Any]]) -> None:
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -216,17 +215,23 @@ def _sheet(book, title: str, columns: list[str], rows: list[dict[str, Any]]) -> 
         cell.font = bold
         header.append(cell)
     sheet.append(header)
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    def cell(value: Any) -> Any:
+        """A plain value, or, for text openpyxl would store as a formula, a text cell."""
+        value = _cell(value)
+        if not isinstance(value, str):
+            return value
+        if ILLEGAL_CHARACTERS_RE.search(value):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith("="):
+            typed = WriteOnlyCell(sheet, value=value)
+            typed.data_type = "s"  # typed as text: "=..." is never run as a formula
+            return typed
+        return value
+
     for row in rows:
-        cells = []
-        for column in columns:
-            value = _cell(row.get(column))
-            if isinstance(value, str):
-                cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-                cell.data_type = "s"  # typed as text: "=..." is never run as a formula
-            else:
-                cell = WriteOnlyCell(sheet, value=value)
-            cells.append(cell)
-        sheet.append(cells)
+        sheet.append([cell(row.get(column)) for column in columns])
 
 
 def _sheet_name(name: str, used: set[str]) -> str:

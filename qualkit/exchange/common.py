@@ -63,6 +63,8 @@ def norm_guid(value: str | None) -> str | None:
     (lowercased) so that a sloppy exporter's ids still link up."""
     if value is None:
         return None
+    if len(value) == 36 and value[8] == "-" and value[23] == "-":  # the usual bare form
+        return value.lower()
     value = value.strip()
     match = _GUID.match(value)
     return (match.group(1) if match else value).lower() or None

@@ -48,11 +48,16 @@ def local(element: etree._Element) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
+def _prefix(element: etree._Element) -> str:
+    """The element's ``{namespace}``, or "" without one."""
+    tag = element.tag
+    return tag[: tag.index("}") + 1] if tag.startswith("{") else ""
+
+
 def _qualified(element: etree._Element, name: str) -> str:
     """``name`` in the element's own namespace: a file uses one namespace throughout, so
     lxml can filter children in C (a large project has hundreds of thousands of them)."""
-    tag = element.tag
-    return tag[: tag.index("}") + 1] + name if tag.startswith("{") else name
+    return _prefix(element) + name
 
 
 def children(element: etree._Element, name: str) -> list[etree._Element]:
@@ -222,35 +227,42 @@ class _Reader:
         return source
 
     def selection(self, element: etree._Element) -> RefiSelection | None:
+        # One pass over the children, by tag: a large project has tens of thousands of these.
+        get = element.get
         try:
-            start = int(element.get("startPosition", ""))
-            end = int(element.get("endPosition", ""))
+            start, end = int(get("startPosition", "")), int(get("endPosition", ""))
         except ValueError:
             self.bad_positions += 1
             return None
-        user = norm_guid(element.get("creatingUser") or element.get("modifyingUser"))
-        created = parse_date(element.get("creationDateTime") or element.get("modifiedDateTime"))
-        codings = []
-        for coding in children(element, "Coding"):
-            code_refs = refs(coding, "CodeRef")
-            codings.append(
-                RefiCoding(
-                    code=code_refs[0] if code_refs else None,
-                    user=norm_guid(coding.get("creatingUser")) or user,
-                    created=parse_date(coding.get("creationDateTime")) or created,
-                    note_refs=refs(coding, "NoteRef"),
-                )
-            )
-        return RefiSelection(
-            guid=norm_guid(element.get("guid")),
-            start=start,
-            end=end,
-            name=element.get("name"),
-            user=user,
-            created=created,
-            description=child_text(element, "Description"),
-            codings=codings,
-            note_refs=refs(element, "NoteRef"),
+        user = norm_guid(get("creatingUser") or get("modifyingUser"))
+        created = parse_date(get("creationDateTime") or get("modifiedDateTime"))
+        prefix = _prefix(element)
+        found = RefiSelection(guid=norm_guid(get("guid")), start=start, end=end,
+                              name=get("name"), user=user, created=created)
+        for child in element:
+            tag = child.tag
+            if tag == prefix + "Coding":
+                found.codings.append(self.coding(child, prefix, user, created))
+            elif tag == prefix + "NoteRef":
+                found.note_refs.append(norm_guid(child.get("targetGUID")) or "")
+            elif tag == prefix + "Description":
+                found.description = child.text or ""
+        return found
+
+    @staticmethod
+    def coding(element: etree._Element, prefix: str, user: str | None,
+               created: str | None) -> RefiCoding:
+        code, notes = None, []
+        for child in element:
+            if child.tag == prefix + "CodeRef" and code is None:
+                code = norm_guid(child.get("targetGUID"))
+            elif child.tag == prefix + "NoteRef":
+                notes.append(norm_guid(child.get("targetGUID")) or "")
+        return RefiCoding(
+            code=code,
+            user=norm_guid(element.get("creatingUser")) or user,
+            created=parse_date(element.get("creationDateTime")) or created,
+            note_refs=notes,
         )
 
     def text_of(self, element: etree._Element) -> tuple[str | None, str | None]:
