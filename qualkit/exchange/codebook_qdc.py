@@ -25,6 +25,7 @@ from qualkit.exchange.common import (
     guid,
     norm_guid,
     split_description,
+    unique_name,
     write_private,
     xml_text,
 )
@@ -56,19 +57,35 @@ def export_qdc(store: Store, path: str | Path) -> int:
     ns = project_namespace(store)
     root = etree.Element(f"{{{CODEBOOK_NS}}}CodeBook", nsmap={None: CODEBOOK_NS})
     root.set("origin", f"qualkit {__version__}")
-    holder = etree.SubElement(root, f"{{{CODEBOOK_NS}}}Codes")
+    _write_codes(etree.SubElement(root, f"{{{CODEBOOK_NS}}}Codes"), codes, ns)
+    retired = [c for c in codes if c.status == "retired"]
+    if retired:
+        sets = etree.SubElement(root, f"{{{CODEBOOK_NS}}}Sets")
+        item = etree.SubElement(sets, f"{{{CODEBOOK_NS}}}Set",
+                                {"guid": guid(ns, "set", "retired"), "name": RETIRED_SET})
+        for code in retired:
+            etree.SubElement(item, f"{{{CODEBOOK_NS}}}MemberCode",
+                             {"guid": guid(ns, "code", code.id)})
+    check_valid(root, "codebook", path)
+    write_private(path, etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                       pretty_print=True))
+    return len(codes)
+
+
+def _write_codes(holder: etree._Element, codes: list[Code], ns) -> None:
+    from lxml import etree
+
     children: dict[int | None, list[Code]] = {}
     for code in codes:
         children.setdefault(code.parent_id, []).append(code)
     known = {c.id for c in codes}
 
     def write(parent: etree._Element, code: Code) -> None:
-        element = etree.SubElement(parent, f"{{{CODEBOOK_NS}}}Code")
-        element.set("guid", guid(ns, "code", code.id))
-        element.set("name", xml_text(code.name))
-        element.set("isCodable", "true")
+        attrs = {"guid": guid(ns, "code", code.id), "name": xml_text(code.name),
+                 "isCodable": "true"}
         if code.color:
-            element.set("color", code.color)
+            attrs["color"] = code.color
+        element = etree.SubElement(parent, f"{{{CODEBOOK_NS}}}Code", attrs)
         text = compose_description(code.description, code.include, code.exclude, code.example)
         if text:
             etree.SubElement(element, f"{{{CODEBOOK_NS}}}Description").text = xml_text(text)
@@ -78,25 +95,11 @@ def export_qdc(store: Store, path: str | Path) -> int:
     for code in codes:
         if code.parent_id is None or code.parent_id not in known:
             write(holder, code)
-    retired = [c for c in codes if c.status == "retired"]
-    if retired:
-        sets = etree.SubElement(root, f"{{{CODEBOOK_NS}}}Sets")
-        item = etree.SubElement(sets, f"{{{CODEBOOK_NS}}}Set")
-        item.set("guid", guid(ns, "set", "retired"))
-        item.set("name", RETIRED_SET)
-        for code in retired:
-            etree.SubElement(item, f"{{{CODEBOOK_NS}}}MemberCode").set(
-                "guid", guid(ns, "code", code.id)
-            )
-    check_valid(root, "codebook", path)
-    write_private(path, etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                       pretty_print=True))
-    return len(codes)
 
 
 def read_qdc(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Codebook, QdcLoadReport]:
     """Parse a ``.qdc`` into a codebook (without touching a project)."""
-    from qualkit.exchange.refi_read import child_text, children, local, namespace_ok
+    from qualkit.exchange.refi_read import children, local, namespace_ok
 
     path = Path(path)
     if not path.is_file():
@@ -110,46 +113,50 @@ def read_qdc(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Codeboo
             f"{path}: not a REFI-QDA codebook (the root element is <{local(root)}>, expected "
             "<CodeBook> in urn:QDA-XML:codebook:1.0)"
         )
-    retired = {
-        norm_guid(m.get("guid") or m.get("targetGUID"))
-        for sets in children(root, "Sets") for s in children(sets, "Set")
-        if (s.get("name") or "").strip() == RETIRED_SET for m in children(s, "MemberCode")
-    }
-    taken: set[str] = set()
-    renamed: list[tuple[str, str]] = []
-    skipped = 0
+    reader = _QdcReader(root)
+    codes = [c for holder in children(root, "Codes") for c in
+             (reader.code(el, None) for el in children(holder, "Code")) if c]
+    if not codes:
+        raise InputError(f"{path}: the codebook has no codes")
+    book = Codebook(codes=tuple(codes), source=str(path))
+    return book, QdcLoadReport(LoadReport((), (), ()), tuple(reader.renamed), reader.skipped)
 
-    def code(element: etree._Element, parent: str | None) -> CodeSpec | None:
-        nonlocal skipped
+
+class _QdcReader:
+    """Turns ``Code`` elements into ``CodeSpec``s, making names unique as it goes."""
+
+    def __init__(self, root: etree._Element) -> None:
+        from qualkit.exchange.refi_read import children
+
+        self.retired = {
+            norm_guid(m.get("guid") or m.get("targetGUID"))
+            for sets in children(root, "Sets") for s in children(sets, "Set")
+            if (s.get("name") or "").strip() == RETIRED_SET for m in children(s, "MemberCode")
+        }
+        self.taken: set[str] = set()
+        self.renamed: list[tuple[str, str]] = []
+        self.skipped = 0
+
+    def code(self, element: etree._Element, parent: str | None) -> CodeSpec | None:
+        from qualkit.exchange.refi_read import child_text, children
+
         name = " ".join((element.get("name") or "").split())
         if not name:
-            skipped += 1
+            self.skipped += 1
             return None
-        final = name
-        if final.casefold() in taken:
-            final = f"{parent} / {name}" if parent else name
-            n = 2
-            while final.casefold() in taken:
-                final, n = f"{name} ({n})", n + 1
-            renamed.append((name, final))
-        taken.add(final.casefold())
+        final = unique_name(name, parent, self.taken)
+        if final != name:
+            self.renamed.append((name, final))
         color = (element.get("color") or "").strip()
-        kids = [c for c in (code(k, final) for k in children(element, "Code")) if c]
+        kids = [c for c in (self.code(k, final) for k in children(element, "Code")) if c]
         return CodeSpec(
             name=final,
             color=color if COLOR.match(color) else None,
-            status="retired" if norm_guid(element.get("guid")) in retired else "active",
+            status="retired" if norm_guid(element.get("guid")) in self.retired else "active",
             origin="imported",
             children=tuple(kids),
             **split_description(child_text(element, "Description")),
         )
-
-    codes = [c for holder in children(root, "Codes") for c in
-             (code(el, None) for el in children(holder, "Code")) if c]
-    if not codes:
-        raise InputError(f"{path}: the codebook has no codes")
-    book = Codebook(codes=tuple(codes), source=str(path))
-    return book, QdcLoadReport(LoadReport((), (), ()), tuple(renamed), skipped)
 
 
 def load_qdc(store: Store, path: str | Path, limits: Limits = DEFAULT_LIMITS) -> QdcLoadReport:

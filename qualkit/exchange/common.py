@@ -141,6 +141,20 @@ def split_description(text: str | None) -> dict[str, str]:
     return out
 
 
+def unique_name(name: str, parent: str | None, taken: set[str]) -> str:
+    """A code name not yet in ``taken`` (case-insensitive), added to it. qualkit's code names
+    are unique, other programs' are unique among siblings only (MAXQDA's "Positive" under
+    several parents): a repeated name becomes ``Parent / Name``, then ``Parent / Name (2)``."""
+    candidate = name
+    if candidate.casefold() in taken:
+        base = candidate = f"{parent} / {name}" if parent else name
+        n = 2
+        while candidate.casefold() in taken:
+            candidate, n = f"{base} ({n})", n + 1
+    taken.add(candidate.casefold())
+    return candidate
+
+
 def write_private(path: str | Path, data: bytes) -> None:
     """Write a file readable by its owner only (0600), all at once: a temporary file in the
     same folder is renamed over the target, so a failure leaves no half-written file."""

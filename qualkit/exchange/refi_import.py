@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qualkit.exchange.common import RETIRED_SET
+from qualkit.exchange.common import RETIRED_SET, unique_name
 from qualkit.exchange.offsets import (
     Choice,
     PositionMap,
@@ -129,11 +129,9 @@ def _plan_codes(store: Store, project: RefiProject, plan: _Plan, report: RefiImp
         if not code.name:
             report.warnings.append("a code without a name skipped (its codings too)")
             continue
-        name = code.name
-        if name.casefold() in taken:  # e.g. MAXQDA's "Other" under several parents
-            name = _unique(f"{code.parent.name} / {name}" if code.parent else name, taken)
+        name = unique_name(code.name, code.parent.name if code.parent else None, taken)
+        if name != code.name:
             report.codes_renamed.append((code.name, name))
-        taken.add(name.casefold())
         found = existing.get(name.casefold())
         item = _Code(code, found.name if found else name, found.id if found else None,
                      retired=code.guid in retired)
@@ -146,13 +144,6 @@ def _plan_codes(store: Store, project: RefiProject, plan: _Plan, report: RefiImp
         plan.code_order.append(item)
         if code.guid:
             plan.codes.setdefault(code.guid, item)
-
-
-def _unique(name: str, taken: set[str]) -> str:
-    candidate, n = name, 2
-    while candidate.casefold() in taken:
-        candidate, n = f"{name} ({n})", n + 1
-    return candidate
 
 
 def _plan_documents(store: Store, project: RefiProject, plan: _Plan, report: RefiImportReport,

@@ -27,6 +27,7 @@ from qualkit.exchange.safety import DEFAULT_LIMITS, Limits, SafeArchive, parse_x
 
 if TYPE_CHECKING:
     from lxml import etree
+    from lxml.etree import _Element as Element
 
 OTHER_SOURCES = {
     "PDFSource": "PDF",
@@ -126,47 +127,60 @@ class _Reader:
         project = RefiProject(name=root.get("name") or "", origin=root.get("origin") or "")
         self.project_ = project
         for section in root:
-            name = local(section)
-            if name == "Users":
-                for user in children(section, "User"):
-                    key = norm_guid(user.get("guid"))
-                    if key:
-                        project.users[key] = (user.get("name") or user.get("id") or "").strip()
-            elif name == "CodeBook":
-                for codes in children(section, "Codes"):
-                    for code in children(codes, "Code"):
-                        self.code(code, None)
-            elif name == "Variables":
-                for var in children(section, "Variable"):
-                    key = norm_guid(var.get("guid"))
-                    if key:
-                        project.variables[key] = RefiVariable(
-                            key, (var.get("name") or "").strip(), var.get("typeOfVariable") or ""
-                        )
-            elif name == "Cases":
-                project.cases += [self.case(case) for case in children(section, "Case")]
-            elif name == "Sources":
-                project.sources += [s for s in (self.source(el) for el in section) if s]
-            elif name == "Notes":
-                for note in children(section, "Note"):
-                    self.note(note)
-            elif name == "Links":
-                project.links += [
-                    (norm_guid(link.get("originGUID")), norm_guid(link.get("targetGUID")))
-                    for link in children(section, "Link")
-                ]
-            elif name == "Sets":
-                project.sets += [self.set_(s) for s in children(section, "Set")]
-            elif name == "Description":
-                project.description = section.text or ""
-            elif name == "NoteRef":
-                project.note_refs.append(norm_guid(section.get("targetGUID")) or "")
+            handler = getattr(self, f"section_{local(section)}", None)
+            if handler is not None:
+                handler(section, project)
         if self.bad_positions:
             project.warnings.append(
                 f"{self.label}: {self.bad_positions} selections without whole-number "
                 "startPosition/endPosition skipped"
             )
         return project
+
+    # -- the sections of <Project>, in the schema's order ----------------------------------------
+
+    def section_Users(self, section: Element, project: RefiProject) -> None:
+        for user in children(section, "User"):
+            key = norm_guid(user.get("guid"))
+            if key:
+                project.users[key] = (user.get("name") or user.get("id") or "").strip()
+
+    def section_CodeBook(self, section: Element, project: RefiProject) -> None:
+        for codes in children(section, "Codes"):
+            for code in children(codes, "Code"):
+                self.code(code, None)
+
+    def section_Variables(self, section: Element, project: RefiProject) -> None:
+        for var in children(section, "Variable"):
+            key = norm_guid(var.get("guid"))
+            if key:
+                name = (var.get("name") or "").strip()
+                project.variables[key] = RefiVariable(key, name, var.get("typeOfVariable") or "")
+
+    def section_Cases(self, section: Element, project: RefiProject) -> None:
+        project.cases += [self.case(case) for case in children(section, "Case")]
+
+    def section_Sources(self, section: Element, project: RefiProject) -> None:
+        project.sources += [s for s in (self.source(el) for el in section) if s]
+
+    def section_Notes(self, section: Element, project: RefiProject) -> None:
+        for note in children(section, "Note"):
+            self.note(note)
+
+    def section_Links(self, section: Element, project: RefiProject) -> None:
+        project.links += [
+            (norm_guid(link.get("originGUID")), norm_guid(link.get("targetGUID")))
+            for link in children(section, "Link")
+        ]
+
+    def section_Sets(self, section: Element, project: RefiProject) -> None:
+        project.sets += [self.set_(s) for s in children(section, "Set")]
+
+    def section_Description(self, section: Element, project: RefiProject) -> None:
+        project.description = section.text or ""
+
+    def section_NoteRef(self, section: Element, project: RefiProject) -> None:
+        project.note_refs.append(norm_guid(section.get("targetGUID")) or "")
 
     # -- codes, cases, sets ----------------------------------------------------------------------
 
