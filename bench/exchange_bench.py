@@ -89,20 +89,22 @@ def one_round(path: Path, work: Path) -> dict[str, float]:
     archive, target = work / f"{path.stem}.qdpx", work / f"{path.stem}-new.qualkit"
     for stale in (archive, target, Path(f"{target}-wal"), Path(f"{target}-shm")):
         stale.unlink(missing_ok=True)
-    times = {}
+    times: dict[str, float] = {}
+
+    def timed(key: str, call):
+        started, cpu = time.perf_counter(), time.process_time()
+        result = call()
+        times[key] = time.perf_counter() - started
+        times[f"{key}_cpu"] = time.process_time() - cpu
+        return result
+
     with Store.open(path) as store:
-        started = time.perf_counter()
-        export_qdpx(store, archive)
-        times["export"] = time.perf_counter() - started
+        timed("export", lambda: export_qdpx(store, archive))
     with Store.create(target) as store:
-        started = time.perf_counter()
-        report = import_refi(store, archive)
-        times["import"] = time.perf_counter() - started
+        report = timed("import", lambda: import_refi(store, archive))
         assert report.codings_added == store.counts()["codings"]
     with Store.open(target) as store:
-        started = time.perf_counter()
-        again = import_refi(store, archive)
-        times["again"] = time.perf_counter() - started
+        again = timed("again", lambda: import_refi(store, archive))
         assert again.codings_added == 0
     times["codings"] = report.codings_added
     return times
@@ -165,14 +167,17 @@ def main() -> None:
                 results[n].append(one_round(paths[n], work))
         ref = statistics.median(refs)
         print(f"reference `python -c pass`: median {ref * 1000:.0f} ms over {len(refs)} runs")
-        print(f"{'documents':>9} {'codings':>8} {'export s':>9} {'import s':>9} {'again s':>8}"
+        print("wall-clock seconds (CPU seconds of this process in brackets), medians:")
+        print(f"{'documents':>9} {'codings':>8} {'export':>14} {'import':>14} {'again':>14}"
               f" {'export/ref':>10} {'import/ref':>10}")
+        keys = ("export", "import", "again")
         for n in sizes:
             med = {k: statistics.median(r[k] for r in results[n])
-                   for k in ("export", "import", "again")}
+                   for k in (*keys, *(f"{k}_cpu" for k in keys))}
             codings = int(results[n][0]["codings"])
-            print(f"{n:>9} {codings:>8,} {med['export']:>9.2f} {med['import']:>9.2f} "
-                  f"{med['again']:>8.2f} {med['export'] / ref:>10.0f} {med['import'] / ref:>10.0f}")
+            cells = " ".join(f"{med[k]:>6.2f} ({med[k + '_cpu']:>5.2f})" for k in keys)
+            print(f"{n:>9} {codings:>8,} {cells} {med['export'] / ref:>10.0f} "
+                  f"{med['import'] / ref:>10.0f}")
         largest = paths[max(sizes)]
         print(f"cold `qualkit import NEW FILE.qdpx` (fresh process, spaCy import included), "
               f"largest: {cold_import(largest, work):.1f} s")
