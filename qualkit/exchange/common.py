@@ -4,6 +4,7 @@ text, private file writing and schema validation.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -93,6 +94,7 @@ def xml_date(stamp: str | None) -> str | None:
 _Z_STAMP = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d{3})?Z$")
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_date(value: str | None) -> str | None:
     """An ``xsd:dateTime`` from a file as qualkit's ISO form, or None if it is not one."""
     if not value:

@@ -23,7 +23,7 @@ _KINDS = {"interview": "interview", "focus_group": "focus_group", "focus group":
           "fg": "focus_group", "other": "other"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Anchor:
     """Where a memo sits: a document (index into the import's documents), a span, a code."""
 

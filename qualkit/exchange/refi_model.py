@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass
+@dataclass(slots=True)
 class RefiCoding:
     code: str | None  # the CodeRef's target GUID
     user: str | None
@@ -18,7 +18,7 @@ class RefiCoding:
     note_refs: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class RefiSelection:
     guid: str | None
     start: int
