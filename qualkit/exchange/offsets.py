@@ -58,7 +58,7 @@ def normalise(raw: str) -> str:
 class PositionMap:
     """Maps one reading's positions in a raw source text onto the normalised text."""
 
-    def __init__(self, raw: str, reading: Reading) -> None:
+    def __init__(self, raw: str, reading: Reading, nfc: _NfcMap | None = None) -> None:
         self.reading = reading
         self.has_bom = raw.startswith("\ufeff")
         body = raw[1:] if self.has_bom else raw
@@ -73,8 +73,8 @@ class PositionMap:
         self.bom_shift = 1 if self.has_bom and reading.bom_counted else 0
         crlf_text = body if not reading.crlf_as_one else ""
         self.crs = [m.start() for m in _CRLF.finditer(crlf_text)]  # each CR to drop
-        lf_text = body.replace("\r\n", "\n").replace("\r", "\n")
-        self.nfc = _NfcMap(lf_text)
+        # The same for every reading of one text: built once by choose_reading.
+        self.nfc = nfc or _NfcMap(body.replace("\r\n", "\n").replace("\r", "\n"))
         self.normalised = self.nfc.text
 
     def to_text(self, position: int, *, end: bool) -> int | None:
@@ -185,9 +185,12 @@ def choose_reading(
     """The reading under which the selections' names best match the text."""
     candidates = candidate_readings(raw, atlas=atlas)
     named = [s for s in selections if s[2]][:sample]
+    first = PositionMap(raw, candidates[0])
+    if not named or len(candidates) == 1:
+        candidates = candidates[:1]
     best: Choice | None = None
     for reading in candidates:
-        pmap = PositionMap(raw, reading)
+        pmap = first if reading == candidates[0] else PositionMap(raw, reading, first.nfc)
         matched = checked = 0
         for start, end, name in named:
             a, b = pmap.to_text(start, end=False), pmap.to_text(end, end=True)
@@ -200,7 +203,5 @@ def choose_reading(
                 matched += verdict
         if best is None or matched > best.matched:
             best = Choice(pmap, matched, checked)
-        if len(candidates) == 1:
-            break
     assert best is not None
     return best
