@@ -30,6 +30,8 @@ _COMMANDS = {
     "disagreements": ("agree:disagreements", "List where two coders differ, with the text."),
     "topics": ("topics:topics", "Suggest emergent themes with BERTopic, mapped to the codebook."),
     "outcomes": ("outcomes:outcomes", "Propensity-score matching and effect estimates (ATT)."),
+    "export": ("exchange:export", "Export: REFI-QDA .qdpx/.qdc, coded segments, codebook."),
+    "merge": ("exchange:merge", "Merge coders' project files into a master project."),
 }
 
 

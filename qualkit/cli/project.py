@@ -61,7 +61,12 @@ def import_(
     Example:
       qualkit import lead.qualkit transcripts_sample/
       qualkit import lead.qualkit fixed/interview_3.txt --replace
+      qualkit import lead.qualkit from_nvivo.qdpx     # a REFI-QDA project (new or existing)
     """
+    if any(p.lower().endswith((".qdpx", ".qde")) for p in paths):  # a REFI-QDA project
+        from qualkit.cli.exchange import import_refi_file
+
+        return import_refi_file(project, paths, extra_options=bool(meta or replace or force))
     from qualkit.ingest.importer import import_transcripts
 
     with open_store(project) as store:
@@ -159,6 +164,7 @@ def codebook(project: str, load_file: str | None, export_file: str | None) -> No
     Example:
       qualkit codebook lead.qualkit --load codebooks/lead_process.yaml
       qualkit codebook lead.qualkit --export codebook.yaml
+      qualkit codebook lead.qualkit --load atlas_codebook.qdc   # REFI-QDA, in or out
     """
     from qualkit.coding.codebook import (
         apply_codebook,
@@ -169,6 +175,10 @@ def codebook(project: str, load_file: str | None, export_file: str | None) -> No
 
     if bool(load_file) == bool(export_file):
         raise click.UsageError("give exactly one of --load FILE or --export FILE")
+    if str(load_file or export_file).lower().endswith(".qdc"):  # a REFI-QDA codebook
+        from qualkit.cli.exchange import codebook_qdc
+
+        return codebook_qdc(project, load_file, export_file)
     with open_store(project) as store:
         if load_file:
             report = apply_codebook(store, load_codebook(load_file))

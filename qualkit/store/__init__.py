@@ -4,7 +4,7 @@
 understands, applies pending named migrations and sets the connection up (WAL, foreign keys, a busy
 timeout, owner-only file mode). Tables are reached through small repositories:
 ``store.documents``, ``store.codes``, ``store.codings``, ``store.memos``, ``store.history``,
-``store.runs``. Every user action is one transaction (``store.atomic()``).
+``store.runs``, ``store.exchange``. Every user action is one transaction (``store.atomic()``).
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ class Store:
         from qualkit.store.codes import Codes
         from qualkit.store.codings import Codings
         from qualkit.store.documents import Documents
+        from qualkit.store.exchange import Exchange
         from qualkit.store.history import History
         from qualkit.store.memos import Memos
         from qualkit.store.reconcile import Reconciliation
@@ -78,6 +79,7 @@ class Store:
         self.history = History(self)
         self.runs = Runs(self)
         self.topics = Topics(self)
+        self.exchange = Exchange(self)
 
     # -- opening -----------------------------------------------------------------------------
 
