@@ -98,6 +98,12 @@ def render(result: dict, *, heading: str | None = None) -> None:
                         | {e["rr_estimator"] for e in result["effects"] if e.get("rr_estimator")})
     for text in estimators:
         console.print(f"- {text}", soft_wrap=True, markup=False)
+    alt = sorted({e["rr_se_alt_label"] for e in result["effects"] if e.get("rr_se_alt_label")})
+    for text in alt:
+        console.print(f"- rate-ratio SE also given in --json as rr_se_alt: {text}",
+                      soft_wrap=True, markup=False)
+    for note in result.get("notes", []):
+        console.print(f"note: {note}", soft_wrap=True, markup=False)
 
 
 def _save(project: str, name: str, run: Any) -> None:
