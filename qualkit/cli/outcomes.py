@@ -107,11 +107,14 @@ def render(result: dict, *, heading: str | None = None) -> None:
 
 
 def _save(project: str, name: str, run: Any) -> None:
-    """Store a run in a qualkit project through the store API."""
+    """Store a run, with the matched data that re-estimation within groups needs."""
+    from qualkit.outcomes.matched import encode, matched_data
     from qualkit.store import Store
 
+    data_format, blob, n_rows = encode(matched_data(run))
     with Store.open(project) as store:
-        store.runs.save_outcome_run(name, params=run.params, result=run.result, pairs=run.pairs)
+        store.integration.save_run(name, params=run.params, result=run.result, pairs=run.pairs,
+                                   data=blob, data_format=data_format, n_rows=n_rows)
 
 
 @click.group()

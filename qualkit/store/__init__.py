@@ -63,6 +63,7 @@ class Store:
         from qualkit.store.codings import Codings
         from qualkit.store.documents import Documents
         from qualkit.store.history import History
+        from qualkit.store.integration import Integration
         from qualkit.store.memos import Memos
         from qualkit.store.reconcile import Reconciliation
         from qualkit.store.runs import Runs
@@ -78,6 +79,7 @@ class Store:
         self.history = History(self)
         self.runs = Runs(self)
         self.topics = Topics(self)
+        self.integration = Integration(self)
 
     # -- opening -----------------------------------------------------------------------------
 

@@ -203,3 +203,9 @@ def register(migrations) -> None:
         from qualkit.store.topics import M004_TOPICS
 
         _script(db, M004_TOPICS)
+
+    @migrations(name="m006_integration")
+    def m006_integration(db: Database) -> None:
+        from qualkit.store.integration import M006_INTEGRATION
+
+        _script(db, M006_INTEGRATION)

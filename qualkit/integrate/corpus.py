@@ -1,0 +1,278 @@
+"""What an integration table counts: which coders, which documents, and their coded segments.
+
+Every table states its scope: one coder, ``consensus`` (the reconciled codings), or the union of
+chosen coders (a segment counts as coded with a code when any of them coded it), and the
+documents. By default the scope is ``consensus`` when reconciled codings exist, else the union of
+every human coder with codings, over every document.
+
+The corpus is read once into flat numpy arrays (the documents laid end to end, as in
+``qualkit.agreement.units``): segments with their document and speaker, and the coders' spans.
+A code is *present* in a segment when one of the scope coders' spans of it overlaps the segment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from qualkit.errors import InputError
+from qualkit.models import Code, Coder, Document
+
+if TYPE_CHECKING:
+    from qualkit.store import Store
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The coders and documents a table counts.
+
+    Attributes:
+        coders: The coders whose codings count.
+        label: ``consensus``, a coder's name, or ``union of a, b``.
+        documents: The documents counted, by name: those the scope's coders coded in or
+            marked done (a document nobody in the scope has coded would count as "no theme").
+        left_out: The other documents (of the project, or of ``--documents``), by name.
+    """
+
+    coders: tuple[Coder, ...]
+    label: str
+    documents: tuple[Document, ...]
+    left_out: tuple[str, ...] = ()
+
+    def describe(self) -> dict:
+        """Provenance for a table's ``attrs`` and its JSON form."""
+        return {"coders": self.label, "coder_names": [c.name for c in self.coders],
+                "documents": [d.name for d in self.documents],
+                "documents_left_out": list(self.left_out)}
+
+
+def choose_scope(store: Store, coders: Sequence[str] | None = None,
+                 documents: Sequence[str] | None = None) -> Scope:
+    """The scope of a table (see the module docstring for the default).
+
+    Args:
+        store: An open project.
+        coders: Coder names (``consensus`` is a coder); several make a union.
+        documents: Document names (default: all); only those the coders coded are counted.
+
+    Raises:
+        InputError: An unknown coder or document, or a project without codings.
+    """
+    known = {c.name: c for c in store.codings.coders()}
+    counts = store.codings.counts_by_coder()
+    if coders:
+        wanted = list(dict.fromkeys(n.strip() for n in coders if n.strip()))
+        unknown = [n for n in wanted if n not in known]
+        if unknown:
+            listed = ", ".join(sorted(known)) or "none yet"
+            raise InputError(f"unknown coder '{unknown[0]}' in --coders; coders in this "
+                             f"project: {listed}")
+        chosen = [known[n] for n in wanted]
+    elif counts.get("consensus"):
+        chosen = [known["consensus"]]
+    else:
+        chosen = [c for c in known.values() if c.kind == "human" and counts.get(c.name)]
+        if not chosen:
+            raise InputError("nothing is coded yet: code in `qualkit code`, or import codings "
+                             "with `qualkit codings import`")
+    label = chosen[0].name if len(chosen) == 1 else \
+        "union of " + ", ".join(c.name for c in chosen)
+    candidates = _documents(store, documents)
+    coded = store.integration.coded_documents([c.id for c in chosen])
+    kept = tuple(d for d in candidates if d.id in coded)
+    if not kept:
+        raise InputError(f"{label} has coded none of the {len(candidates)} document(s) "
+                         "counted; choose other --coders or --documents")
+    return Scope(tuple(chosen), label, kept,
+                 tuple(d.name for d in candidates if d.id not in coded))
+
+
+def _documents(store: Store, names: Sequence[str] | None) -> list[Document]:
+    everything = store.documents.list()
+    if not names:
+        if not everything:
+            raise InputError("the project has no documents; import transcripts first")
+        return everything
+    by_name = {d.name: d for d in everything}
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        raise InputError(f"unknown document '{unknown[0]}' in --documents; see `qualkit "
+                         "status` for the names")
+    return [by_name[n] for n in dict.fromkeys(names)]
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """One speaker of one document (labels are per document: OFFICER 1 differs by group)."""
+
+    document: int
+    label: str
+    role: str | None
+    researcher: bool
+
+
+@dataclass
+class Corpus:
+    """The scope's segments and spans as arrays.
+
+    Attributes:
+        scope: The :class:`Scope`.
+        codes: Active codes in codebook order (column order of every matrix).
+        parent: Parent code index of each code (-1 for a top-level code).
+        docs: ``scope.documents`` (row order of document tables).
+        seg_doc, seg_speaker: Document and speaker index of each segment.
+        seg_start, seg_end: Global bounds of each segment (documents laid end to end).
+        bases: Global offset of each document.
+        speakers: Every speaker, indexed by ``seg_speaker``.
+        spans: ``(m, 5)`` rows of (global start, global end, code index, coder index, document
+            index); the coder index is into ``scope.coders``.
+        span_time: ``created_at`` of each span when read with ``with_time``.
+    """
+
+    scope: Scope
+    codes: list[Code]
+    parent: np.ndarray
+    docs: list[Document]
+    seg_doc: np.ndarray
+    seg_speaker: np.ndarray
+    seg_start: np.ndarray
+    seg_end: np.ndarray
+    bases: np.ndarray
+    speakers: list[Speaker]
+    spans: np.ndarray
+    span_time: list[str] = field(default_factory=list)
+
+    @property
+    def n_codes(self) -> int:
+        return len(self.codes)
+
+    @cached_property
+    def hits(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(span index, segment index)`` of every span-segment overlap (any overlap)."""
+        return overlaps(self.seg_start, self.seg_end, self.spans[:, 0], self.spans[:, 1])
+
+    @cached_property
+    def presence(self) -> np.ndarray:
+        """``(segments, codes)``: coded by any scope coder."""
+        return self.presence_of(None)
+
+    def presence_of(self, coder: int | None) -> np.ndarray:
+        """``(segments, codes)`` presence for one scope coder index, or all (``None``)."""
+        span, seg = self.hits
+        if coder is not None:
+            keep = self.spans[span, 3] == coder
+            span, seg = span[keep], seg[keep]
+        out = np.zeros((len(self.seg_start), self.n_codes), dtype=bool)
+        out[seg, self.spans[span, 2]] = True
+        return out
+
+    @cached_property
+    def descendants(self) -> np.ndarray:
+        """``(codes, codes)``: ``[a, b]`` when b is a or one of a's sub-codes."""
+        n = self.n_codes
+        out = np.eye(n, dtype=bool)
+        for b in range(n):
+            a, depth = int(self.parent[b]), 0
+            while a >= 0 and depth < 50:
+                out[a, b] = True
+                a, depth = int(self.parent[a]), depth + 1
+        return out
+
+    def inclusive(self, presence: np.ndarray) -> np.ndarray:
+        """Presence of each code *with its sub-codes* (a parent is present where a child is)."""
+        return (presence.astype(np.int32) @ self.descendants.T.astype(np.int32)) > 0
+
+    def top_level(self) -> list[int]:
+        """Indexes of the top-level codes."""
+        return [i for i in range(self.n_codes) if self.parent[i] < 0]
+
+    def code_index(self, name: str, *, option: str = "--codes") -> int:
+        """Index of a code by name (case-insensitive), or a one-line error listing codes."""
+        folded = {c.name.casefold(): i for i, c in enumerate(self.codes)}
+        if name.strip().casefold() not in folded:
+            raise InputError(f"unknown code '{name}' in {option}; codes: "
+                             + ", ".join(c.name for c in self.codes[:40]))
+        return folded[name.strip().casefold()]
+
+    def segment_role(self) -> np.ndarray:
+        """Role of each segment's speaker (the document's role when the speaker has none)."""
+        roles = np.array([s.role or self.docs[s.document].role for s in self.speakers],
+                         dtype=object)
+        return roles[self.seg_speaker] if len(self.seg_speaker) else roles[:0]
+
+    def participant(self) -> np.ndarray:
+        """Whether each segment is spoken by a participant (not an interviewer/facilitator)."""
+        researcher = np.array([s.researcher for s in self.speakers], dtype=bool)
+        return ~researcher[self.seg_speaker] if len(self.seg_speaker) else researcher[:0]
+
+
+def overlaps(seg_start: np.ndarray, seg_end: np.ndarray, start: np.ndarray,
+             end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (span, segment) pair that share at least one character; segments sorted."""
+    if not len(start) or not len(seg_start):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    first = np.searchsorted(np.maximum.accumulate(seg_end), start, side="right")
+    stop = np.searchsorted(seg_start, end, side="left")
+    count = np.maximum(stop - first, 0)
+    owner = np.repeat(np.arange(len(start)), count)
+    offset = np.arange(owner.size) - np.repeat(np.cumsum(count) - count, count)
+    seg = first[owner] + offset
+    real = np.minimum(seg_end[seg], end[owner]) > np.maximum(seg_start[seg], start[owner])
+    return owner[real], seg[real]
+
+
+def load_corpus(store: Store, scope: Scope, *, with_time: bool = False) -> Corpus:
+    """Read the scope's segments, speakers and spans from the project."""
+    from qualkit.ingest.metadata import is_researcher
+
+    codes = store.codes.list()
+    index = {c.id: i for i, c in enumerate(codes)}
+    parent = np.array([index.get(c.parent_id, -1) if c.parent_id else -1 for c in codes],
+                      dtype=np.int64)
+    docs = list(scope.documents)
+    doc_index = {d.id: i for i, d in enumerate(docs)}
+    bases = np.concatenate([[0], np.cumsum([d.length for d in docs])[:-1]]).astype(np.int64)
+    roles = store.integration.speaker_roles()
+    rows = store.integration.segment_rows([d.id for d in docs])
+    speakers: list[Speaker] = []
+    speaker_of: dict[tuple[int, str | None], int] = {}
+    seg_doc = np.empty(len(rows), dtype=np.int64)
+    seg_speaker = np.empty(len(rows), dtype=np.int64)
+    bounds = np.empty((len(rows), 2), dtype=np.int64)
+    for k, (document_id, _, _, label, start, end) in enumerate(rows):
+        d = doc_index[document_id]
+        key = (document_id, label)
+        if key not in speaker_of:
+            role = roles.get(key)
+            speaker_of[key] = len(speakers)
+            speakers.append(Speaker(d, label or "(no speaker)", role,
+                                    is_researcher(role or label or "")))
+        seg_doc[k], seg_speaker[k] = d, speaker_of[key]
+        bounds[k] = (start + bases[d], end + bases[d])
+    # rows come by document id; the arrays must follow the documents laid end to end
+    order = np.argsort(bounds[:, 0], kind="stable")
+    spans, times = _spans(store, scope, doc_index, index, bases, with_time)
+    return Corpus(scope, codes, parent, docs, seg_doc[order], seg_speaker[order],
+                  bounds[order, 0], bounds[order, 1], bases, speakers, spans, times)
+
+
+def _spans(store: Store, scope: Scope, doc_index: dict, code_index: dict, bases: np.ndarray,
+           with_time: bool) -> tuple[np.ndarray, list[str]]:
+    coder_index = {c.id: j for j, c in enumerate(scope.coders)}
+    rows = store.integration.coding_rows(list(doc_index), list(coder_index), with_time=with_time)
+    # codings of retired codes are not counted: the codebook no longer has them
+    rows = [r for r in rows if r[1] in code_index]
+    if not rows:
+        return np.zeros((0, 5), dtype=np.int64), []
+    raw = np.array([r[:5] for r in rows], dtype=np.int64)
+    doc = np.array([doc_index[d] for d in raw[:, 0]], dtype=np.int64)
+    code = np.array([code_index[c] for c in raw[:, 1]], dtype=np.int64)
+    coder = np.array([coder_index[c] for c in raw[:, 2]], dtype=np.int64)
+    spans = np.column_stack([raw[:, 3] + bases[doc], raw[:, 4] + bases[doc], code, coder, doc])
+    order = np.argsort(spans[:, 0], kind="stable")
+    times = [rows[i][5] for i in order] if with_time else []
+    return spans[order], times
