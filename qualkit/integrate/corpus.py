@@ -63,7 +63,7 @@ def choose_scope(store: Store, coders: Sequence[str] | None = None,
         InputError: An unknown coder or document, or a project without codings.
     """
     known = {c.name: c for c in store.codings.coders()}
-    counts = store.codings.counts_by_coder()
+    active = store.integration.coders_with_codings()
     if coders:
         wanted = list(dict.fromkeys(n.strip() for n in coders if n.strip()))
         unknown = [n for n in wanted if n not in known]
@@ -72,10 +72,10 @@ def choose_scope(store: Store, coders: Sequence[str] | None = None,
             raise InputError(f"unknown coder '{unknown[0]}' in --coders; coders in this "
                              f"project: {listed}")
         chosen = [known[n] for n in wanted]
-    elif counts.get("consensus"):
+    elif "consensus" in known and known["consensus"].id in active:
         chosen = [known["consensus"]]
     else:
-        chosen = [c for c in known.values() if c.kind == "human" and counts.get(c.name)]
+        chosen = [c for c in known.values() if c.kind == "human" and c.id in active]
         if not chosen:
             raise InputError("nothing is coded yet: code in `qualkit code`, or import codings "
                              "with `qualkit codings import`")
@@ -227,52 +227,89 @@ def overlaps(seg_start: np.ndarray, seg_end: np.ndarray, start: np.ndarray,
 
 def load_corpus(store: Store, scope: Scope, *, with_time: bool = False) -> Corpus:
     """Read the scope's segments, speakers and spans from the project."""
-    from qualkit.ingest.metadata import is_researcher
-
     codes = store.codes.list()
     index = {c.id: i for i, c in enumerate(codes)}
     parent = np.array([index.get(c.parent_id, -1) if c.parent_id else -1 for c in codes],
                       dtype=np.int64)
     docs = list(scope.documents)
-    doc_index = {d.id: i for i, d in enumerate(docs)}
+    doc_lookup = _lookup({d.id: i for i, d in enumerate(docs)})
     bases = np.concatenate([[0], np.cumsum([d.length for d in docs])[:-1]]).astype(np.int64)
+    blob, labels = store.integration.packed_segments([d.id for d in docs])
+    packed = _unpack(blob)
+    seg_doc = doc_lookup[packed[:, 0] >> 32]
+    start = (packed[:, 1] >> 32) + bases[seg_doc]
+    end = (packed[:, 1] & 0xFFFFFFFF) + bases[seg_doc]
+    order = np.argsort(start, kind="stable")  # the documents laid end to end, in reading order
+    seg_speaker = (packed[:, 0] & 0xFFFFFFFF)[order]
+    speakers = _speakers(store, docs, doc_lookup, labels)
+    spans, times = _spans(store, scope, doc_lookup, _lookup(index), bases, with_time)
+    return Corpus(scope, codes, parent, docs, seg_doc[order], seg_speaker, start[order],
+                  end[order], bases, speakers, spans, times)
+
+
+def _unpack(blob: bytes) -> np.ndarray:
+    """The store's packed big-endian int64 pairs as an (n, 2) array."""
+    return np.frombuffer(blob, dtype=">i8").astype(np.int64).reshape(-1, 2)
+
+
+def _lookup(mapping: dict[int, int]) -> np.ndarray:
+    """A dense array from ids to indexes (-1 for ids not in the mapping)."""
+    out = np.full(max(mapping, default=0) + 1, -1, dtype=np.int64)
+    out[list(mapping)] = list(mapping.values())
+    return out
+
+
+def _ints(rows, width: int) -> np.ndarray:
+    """Integer rows as an (n, width) array, without a Python object per number."""
+    import itertools
+
+    flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64)
+    return flat.reshape(-1, width)
+
+
+def _speakers(store: Store, docs: list[Document], doc_lookup: np.ndarray,
+              labels: list[tuple]) -> list[Speaker]:
+    """Every (document, label) speaker, with its role and whether it is the research team."""
+    from qualkit.ingest.metadata import is_researcher
+
     roles = store.integration.speaker_roles()
-    rows = store.integration.segment_rows([d.id for d in docs])
-    speakers: list[Speaker] = []
-    speaker_of: dict[tuple[int, str | None], int] = {}
-    seg_doc = np.empty(len(rows), dtype=np.int64)
-    seg_speaker = np.empty(len(rows), dtype=np.int64)
-    bounds = np.empty((len(rows), 2), dtype=np.int64)
-    for k, (document_id, _, _, label, start, end) in enumerate(rows):
-        d = doc_index[document_id]
-        key = (document_id, label)
-        if key not in speaker_of:
-            role = roles.get(key)
-            speaker_of[key] = len(speakers)
-            speakers.append(Speaker(d, label or "(no speaker)", role,
-                                    is_researcher(role or label or "")))
-        seg_doc[k], seg_speaker[k] = d, speaker_of[key]
-        bounds[k] = (start + bases[d], end + bases[d])
-    # rows come by document id; the arrays must follow the documents laid end to end
-    order = np.argsort(bounds[:, 0], kind="stable")
-    spans, times = _spans(store, scope, doc_index, index, bases, with_time)
-    return Corpus(scope, codes, parent, docs, seg_doc[order], seg_speaker[order],
-                  bounds[order, 0], bounds[order, 1], bases, speakers, spans, times)
+    out = []
+    for document_id, label in labels:
+        role = roles.get((document_id, label))
+        out.append(Speaker(int(doc_lookup[document_id]), label or "(no speaker)", role,
+                           is_researcher(role or label or "")))
+    return out
 
 
-def _spans(store: Store, scope: Scope, doc_index: dict, code_index: dict, bases: np.ndarray,
-           with_time: bool) -> tuple[np.ndarray, list[str]]:
-    coder_index = {c.id: j for j, c in enumerate(scope.coders)}
-    rows = store.integration.coding_rows(list(doc_index), list(coder_index), with_time=with_time)
-    # codings of retired codes are not counted: the codebook no longer has them
-    rows = [r for r in rows if r[1] in code_index]
-    if not rows:
+def _spans(store: Store, scope: Scope, doc_lookup: np.ndarray, code_lookup: np.ndarray,
+           bases: np.ndarray, with_time: bool) -> tuple[np.ndarray, list[str]]:
+    coder_lookup = _lookup({c.id: j for j, c in enumerate(scope.coders)})
+    document_ids = np.flatnonzero(doc_lookup >= 0).tolist()
+    coder_ids = [c.id for c in scope.coders]
+    rows: list = []
+    blob = None if with_time else store.integration.packed_codings(
+        document_ids, coder_ids, max(d.length for d in scope.documents))
+    if blob is not None:
+        packed = _unpack(blob)
+        document, code_id, coder = (packed[:, 0] >> 32, (packed[:, 0] >> 16) & 0xFFFF,
+                                    packed[:, 0] & 0xFFFF)
+        start, end = packed[:, 1] >> 32, packed[:, 1] & 0xFFFFFFFF
+    else:
+        rows = store.integration.coding_rows(document_ids, coder_ids, with_time=with_time)
+        document, code_id, coder, start, end = _ints(
+            ((r[0], r[1], r[2], r[3], r[4]) for r in rows), 5).T
+    if not len(document):
         return np.zeros((0, 5), dtype=np.int64), []
-    raw = np.array([r[:5] for r in rows], dtype=np.int64)
-    doc = np.array([doc_index[d] for d in raw[:, 0]], dtype=np.int64)
-    code = np.array([code_index[c] for c in raw[:, 1]], dtype=np.int64)
-    coder = np.array([coder_index[c] for c in raw[:, 2]], dtype=np.int64)
-    spans = np.column_stack([raw[:, 3] + bases[doc], raw[:, 4] + bases[doc], code, coder, doc])
+    code = np.where(code_id < len(code_lookup),
+                    code_lookup[np.minimum(code_id, len(code_lookup) - 1)], -1)
+    keep = code >= 0  # codings of retired codes are not counted: the codebook no longer has them
+    doc = doc_lookup[document]
+    spans = np.empty((int(keep.sum()), 5), dtype=np.int64)
+    for j, column in enumerate((start + bases[doc], end + bases[doc], code, coder_lookup[coder],
+                                doc)):
+        spans[:, j] = column[keep]
     order = np.argsort(spans[:, 0], kind="stable")
-    times = [rows[i][5] for i in order] if with_time else []
-    return spans[order], times
+    if not with_time:
+        return spans[order], []
+    kept = np.flatnonzero(keep)[order]
+    return spans[order], [rows[i][5] for i in kept.tolist()]

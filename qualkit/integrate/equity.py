@@ -101,9 +101,22 @@ def equity(store: Store, run: str, by: str, *, code: str | None = None,
              next((e.estimator for e in effects if e.estimator), "no subgroup large enough"),
              "interaction: " + next(iter(tests.values())).estimator]
     notes += [f"{o}: interaction not tested ({t.note})" for o, t in tests.items() if t.note]
+    notes += _partner_note(data, labels, by)
     return make_table(rows, title=f"equity lens: effects by {by}, run '{saved.name}'",
                       scope=theme.pop("scope"), notes=notes, run=saved.name, by=by,
                       theme=theme, interaction={o: t.to_dict() for o, t in tests.items()})
+
+
+def _partner_note(data, labels: np.ndarray, by: str) -> list[str]:
+    """How many matched controls differ from their treated partner on the subgroup variable."""
+    row_of = {str(i): r for r, i in enumerate(data.ids)}
+    links = [(row_of[t], row_of[c]) for t, c, _, _ in data.pairs if t in row_of and c in row_of]
+    differ = sum(labels[t] != labels[c] for t, c in links)
+    if not differ:
+        return []
+    return [f"{differ} of {len(links)} matched controls differ from their treated partner on "
+            f"'{by}' (it was not matched exactly); for a strictly within-subgroup comparison "
+            f"match again with --exact {by}"]
 
 
 def _theme(store: Store, code: str | None, coders, documents, quotes: int) -> dict:

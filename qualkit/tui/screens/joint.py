@@ -39,7 +39,9 @@ JOINT_KEYS = [
 class CodesPicker(ModalScreen[list[int] | None]):
     """Tick the codes linked to an outcome; enter keeps, esc cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "cancel"), Binding("enter", "keep", "keep")]
+    # enter would toggle the highlighted code in the list; here it keeps the choice
+    BINDINGS = [Binding("escape", "cancel", "cancel"),
+                Binding("enter", "keep", "keep", priority=True)]
 
     def __init__(self, title: str, codes: list[tuple[str, int]], chosen: set[int]) -> None:
         super().__init__()
@@ -51,6 +53,11 @@ class CodesPicker(ModalScreen[list[int] | None]):
             yield SelectionList[int](*((name, i, i in self.chosen) for name, i in self.codes),
                                      id="link-codes")
             yield Label("space tick · enter keep · esc cancel", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        choices = self.query_one(SelectionList)
+        choices.highlighted = 0
+        choices.focus()
 
     def action_keep(self) -> None:
         self.dismiss(list(self.query_one(SelectionList).selected))
@@ -204,6 +211,8 @@ class JointScreen(Screen[tuple[int, int] | None]):
         for q in self.quotes:
             quotes.add_option(Option(Text.assemble(f"“{q['text']}” ", (
                 f"— {q['document']}, {q['speaker']} · {q['tier']}", "dim"))))
+        if self.quotes:
+            quotes.highlighted = 0
 
     # -- keys -----------------------------------------------------------------------------------
 
