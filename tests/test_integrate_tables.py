@@ -234,6 +234,12 @@ def test_quotes_prefer_consensus_then_agreement_and_skip_interviewers(tiny):
             ("d1.txt", 22, "one coder"), ("d3.txt", 11, "one coder")]  # A1: a sub-code of A
         assert quotes[0].speaker == "P1" and quotes[0].role == "officer"
         assert quotes[0].text == "dddd ddddd"
+        # one coder's scope still sees that another coder agreed (a second read of codings)
+        alone = load_corpus(store, choose_scope(store, ["ana"]))
+        mine = QuoteFinder(store, alone).quotes(alone.code_index("A"), limit=5)
+        assert [(q.document, q.start, q.tier) for q in mine] == [
+            ("d1.txt", 11, "coders agreed"), ("d3.txt", 11, "one coder"),
+            ("d1.txt", 22, "one coder")]
         prevalence = finder.prevalence(corpus.code_index("A"))
         assert (prevalence["documents"], prevalence["of_documents"]) == (2, 3)
         assert prevalence["roles"] == {"officer": 2, "case manager": 1}

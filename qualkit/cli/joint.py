@@ -79,10 +79,13 @@ def joint(project: str, run_name: str, links_path: str | None, view: str, group:
     """
     from qualkit import integrate
     from qualkit.integrate.links import load_links, parse_mapping
+    from qualkit.integrate.runs import read_links, saved_run
 
     scope = {"coders": split(coders), "documents": split(documents)}
     with open_store(project) as store:
         spec = load_links(links_path) if links_path else None
+        if spec is not None:  # every view: refuse a bad file, with its line, before anything
+            read_links(store, saved_run(store, run_name), spec)
         if view == "display":
             df = integrate.joint_display(store, run_name, links=spec, quotes=_n(n_quotes, 3),
                                          **scope)
@@ -99,8 +102,9 @@ def joint(project: str, run_name: str, links_path: str | None, view: str, group:
                                            data=data, id_col=id_col, **scope)
             df.attrs["cases"] = listing.to_dict(orient="records")
         else:
-            df = integrate.quote_matrix(store, codes=split(codes), by=by, run=run_name,
-                                        quotes=_n(n_quotes, 2), **scope)
+            linked = list(dict.fromkeys(c for k in spec.links for c in k.codes)) if spec else None
+            df = integrate.quote_matrix(store, codes=split(codes) or linked, by=by,
+                                        run=run_name, quotes=_n(n_quotes, 2), **scope)
         stored = spec is not None and integrate.save_links(store, run_name, spec, author=author)
     emit(df, as_json=as_json, csv_path=csv_path, xlsx_path=xlsx_path, md_path=md_path,
          render=RENDER[view])

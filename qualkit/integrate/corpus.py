@@ -13,7 +13,7 @@ A code is *present* in a segment when one of the scope coders' spans of it overl
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -130,7 +130,6 @@ class Corpus:
         speakers: Every speaker, indexed by ``seg_speaker``.
         spans: ``(m, 5)`` rows of (global start, global end, code index, coder index, document
             index); the coder index is into ``scope.coders``.
-        span_time: ``created_at`` of each span when read with ``with_time``.
     """
 
     scope: Scope
@@ -144,7 +143,6 @@ class Corpus:
     bases: np.ndarray
     speakers: list[Speaker]
     spans: np.ndarray
-    span_time: list[str] = field(default_factory=list)
 
     @property
     def n_codes(self) -> int:
@@ -225,7 +223,7 @@ def overlaps(seg_start: np.ndarray, seg_end: np.ndarray, start: np.ndarray,
     return owner[real], seg[real]
 
 
-def load_corpus(store: Store, scope: Scope, *, with_time: bool = False) -> Corpus:
+def load_corpus(store: Store, scope: Scope) -> Corpus:
     """Read the scope's segments, speakers and spans from the project."""
     codes = store.codes.list()
     index = {c.id: i for i, c in enumerate(codes)}
@@ -242,9 +240,9 @@ def load_corpus(store: Store, scope: Scope, *, with_time: bool = False) -> Corpu
     order = np.argsort(start, kind="stable")  # the documents laid end to end, in reading order
     seg_speaker = (packed[:, 0] & 0xFFFFFFFF)[order]
     speakers = _speakers(store, docs, doc_lookup, labels)
-    spans, times = _spans(store, scope, doc_lookup, _lookup(index), bases, with_time)
+    spans = _spans(store, scope, doc_lookup, _lookup(index), bases)
     return Corpus(scope, codes, parent, docs, seg_doc[order], seg_speaker, start[order],
-                  end[order], bases, speakers, spans, times)
+                  end[order], bases, speakers, spans)
 
 
 def _unpack(blob: bytes) -> np.ndarray:
@@ -282,34 +280,45 @@ def _speakers(store: Store, docs: list[Document], doc_lookup: np.ndarray,
 
 
 def _spans(store: Store, scope: Scope, doc_lookup: np.ndarray, code_lookup: np.ndarray,
-           bases: np.ndarray, with_time: bool) -> tuple[np.ndarray, list[str]]:
+           bases: np.ndarray) -> np.ndarray:
     coder_lookup = _lookup({c.id: j for j, c in enumerate(scope.coders)})
     document_ids = np.flatnonzero(doc_lookup >= 0).tolist()
     coder_ids = [c.id for c in scope.coders]
-    rows: list = []
-    blob = None if with_time else store.integration.packed_codings(
-        document_ids, coder_ids, max(d.length for d in scope.documents))
+    blob = store.integration.packed_codings(document_ids, coder_ids,
+                                            max(d.length for d in scope.documents))
     if blob is not None:
-        packed = _unpack(blob)
-        document, code_id, coder = (packed[:, 0] >> 32, (packed[:, 0] >> 16) & 0xFFFF,
-                                    packed[:, 0] & 0xFFFF)
-        start, end = packed[:, 1] >> 32, packed[:, 1] & 0xFFFFFFFF
+        document, code_id, coder, start, end = unpack_codings(blob)
     else:
-        rows = store.integration.coding_rows(document_ids, coder_ids, with_time=with_time)
-        document, code_id, coder, start, end = _ints(
-            ((r[0], r[1], r[2], r[3], r[4]) for r in rows), 5).T
+        rows = store.integration.coding_rows(document_ids, coder_ids)
+        document, code_id, coder, start, end = _ints(rows, 5).T
+    return spans_array(document, code_id, coder, start, end, doc_lookup, code_lookup,
+                       coder_lookup, bases)
+
+
+def unpack_codings(blob: bytes) -> tuple[np.ndarray, ...]:
+    """``(document_id, code_id, coder_id, start, end)`` arrays from the store's packed form."""
+    packed = _unpack(blob)
+    return (packed[:, 0] >> 32, (packed[:, 0] >> 16) & 0xFFFF, packed[:, 0] & 0xFFFF,
+            packed[:, 1] >> 32, packed[:, 1] & 0xFFFFFFFF)
+
+
+def spans_array(document: np.ndarray, code_id: np.ndarray, coder: np.ndarray, start: np.ndarray,
+                end: np.ndarray, doc_lookup: np.ndarray, code_lookup: np.ndarray,
+                coder_lookup: np.ndarray, bases: np.ndarray) -> np.ndarray:
+    """``(m, 5)`` spans in global positions, sorted by start, for the corpus's codes."""
     if not len(document):
-        return np.zeros((0, 5), dtype=np.int64), []
+        return np.zeros((0, 5), dtype=np.int64)
     code = np.where(code_id < len(code_lookup),
                     code_lookup[np.minimum(code_id, len(code_lookup) - 1)], -1)
-    keep = code >= 0  # codings of retired codes are not counted: the codebook no longer has them
-    doc = doc_lookup[document]
+    doc = np.where(document < len(doc_lookup),
+                   doc_lookup[np.minimum(document, len(doc_lookup) - 1)], -1)
+    who = np.where(coder < len(coder_lookup),
+                   coder_lookup[np.minimum(coder, len(coder_lookup) - 1)], -1)
+    # codings of retired codes are not counted (the codebook no longer has them), nor those
+    # of documents outside the scope
+    keep = (code >= 0) & (doc >= 0)
+    base = bases[np.maximum(doc, 0)]
     spans = np.empty((int(keep.sum()), 5), dtype=np.int64)
-    for j, column in enumerate((start + bases[doc], end + bases[doc], code, coder_lookup[coder],
-                                doc)):
+    for j, column in enumerate((start + base, end + base, code, who, doc)):
         spans[:, j] = column[keep]
-    order = np.argsort(spans[:, 0], kind="stable")
-    if not with_time:
-        return spans[order], []
-    kept = np.flatnonzero(keep)[order]
-    return spans[order], [rows[i][5] for i in kept.tolist()]
+    return spans[np.argsort(spans[:, 0], kind="stable")]

@@ -87,7 +87,7 @@ def equity(store: Store, run: str, by: str, *, code: str | None = None,
                          "outcomes: " + ", ".join(saved.outcomes))
     theme = _theme(store, code, coders, documents, quotes)
     effects = group_effects(data, labels, outcomes=wanted, levels=chosen, min_treated=min_treated)
-    tests = {o: interaction_test(data, labels, o, levels=chosen, min_treated=min_treated)
+    tests = {o: interaction_test(data, labels, o, effects=[e for e in effects if e.outcome == o])
              for o in wanted}
     rows = []
     for e in sorted(effects, key=lambda e: wanted.index(e.outcome)):

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qualkit.integrate.corpus import Corpus
+from qualkit.integrate.corpus import Corpus, _lookup, unpack_codings
 
 if TYPE_CHECKING:
     from qualkit.store import Store
@@ -71,76 +71,108 @@ class QuoteFinder:
     def __init__(self, store: Store, corpus: Corpus) -> None:
         self.store, self.corpus = store, corpus
         self._texts: dict[int, str] = {}
-        self._passages: dict[int, list[tuple]] = {}
-        self.consensus = {c.id for c in store.codings.coders() if c.kind == "consensus"}
+        self._passages: dict[int, dict[str, np.ndarray]] = {}
+        coders = store.codings.coders()
+        self.consensus = {c.id for c in coders if c.kind == "consensus"}
         self.scope_ids = {c.id for c in corpus.scope.coders}
+        # Other coders' spans only matter for telling agreed passages; when the scope already
+        # holds every coder (or only the consensus, whose passages rank first anyway) the
+        # corpus's spans suffice and no second read of the codings is needed.
+        active = store.integration.coders_with_codings()
+        self._own_spans = active <= self.scope_ids or self.scope_ids <= self.consensus
+        self._name_rank = np.argsort(np.argsort([d.name for d in corpus.docs], kind="stable"))
 
     def theme_codes(self, code: int) -> np.ndarray:
         """Indexes of a code and its sub-codes."""
         return np.flatnonzero(self.corpus.descendants[code])
 
-    def passages(self, code: int) -> list[tuple]:
-        """Passages of a theme: ``(doc index, global start, global end, tier, coders, direct)``.
+    def passages(self, code: int) -> dict[str, np.ndarray]:
+        """Passages of a theme as arrays: ``doc`` (index), ``start``, ``end`` (global),
+        ``tier`` (index into ``TIERS``), ``coders`` (human coders) and ``direct``.
 
         Every coder's spans of the theme (not only the scope's) are merged where they overlap,
         so that agreement and consensus can be seen; a passage is kept when a scope coder's
         span is in it, and its extent is that of the scope coders' spans. ``direct``: a scope
         coder applied the code itself there (not only one of its sub-codes).
         """
-        if code in self._passages:
-            return self._passages[code]
-        c = self.corpus
-        ids = [c.codes[j].id for j in self.theme_codes(code)]
-        doc_index = {d.id: i for i, d in enumerate(c.docs)}
-        rows = sorted(
-            (doc_index[d], s + int(c.bases[doc_index[d]]), e + int(c.bases[doc_index[d]]), coder,
-             code_id == c.codes[code].id)
-            for d, code_id, coder, s, e in self.store.integration.code_rows(ids)
-            if d in doc_index)
-        out: list[tuple] = []
-        group: list[tuple] = []
-        reach = -1  # the furthest end in the current group
-        for row in [*rows, (-1, 0, 0, 0, False)]:
-            if group and (row[0] != group[0][0] or row[1] >= reach):
-                out += self._passage(group)
-                group = []
-            if row[0] >= 0:
-                reach = max(reach, row[2]) if group else row[2]
-                group.append(row)
-        self._passages[code] = out
-        return out
+        if code not in self._passages:
+            doc, code_id, coder, start, end = self._theme_spans(code)
+            order = np.lexsort((end, start))
+            self._passages[code] = self._merge(*(a[order] for a in (
+                doc, code_id == self.corpus.codes[code].id, coder, start, end)))
+        return self._passages[code]
 
-    def _passage(self, group: list[tuple]) -> list[tuple]:
-        mine = [g for g in group if g[3] in self.scope_ids]
-        if not mine:
-            return []
-        who = {g[3] for g in group}
-        humans = who - self.consensus
-        tier = "consensus" if who & self.consensus else (
-            "coders agreed" if len(humans) >= 2 else "one coder")
-        return [(group[0][0], min(g[1] for g in mine), max(g[2] for g in mine), tier,
-                 max(len(humans), 1), any(g[4] for g in mine))]
+    def _theme_spans(self, code: int) -> tuple[np.ndarray, ...]:
+        """``(doc index, code id, coder id, global start, global end)`` of the theme's spans."""
+        c = self.corpus
+        theme = self.theme_codes(code)
+        if self._own_spans:
+            rows = c.spans[np.isin(c.spans[:, 2], theme)]
+            ids = np.array([k.id for k in c.codes], dtype=np.int64)
+            coder_ids = np.array([k.id for k in c.scope.coders], dtype=np.int64)
+            return rows[:, 4], ids[rows[:, 2]], coder_ids[rows[:, 3]], rows[:, 0], rows[:, 1]
+        ids = [c.codes[j].id for j in theme]
+        blob = self.store.integration.packed_code_rows(
+            ids, max((d.length for d in c.docs), default=0))
+        if blob is not None:
+            document, code_id, coder, start, end = unpack_codings(blob)
+        else:
+            rows = self.store.integration.code_rows(ids)
+            document, code_id, coder, start, end = (
+                np.array([r[k] for r in rows], dtype=np.int64) for k in range(5))
+        doc_lookup = _lookup({d.id: i for i, d in enumerate(c.docs)})
+        doc = np.where(document < len(doc_lookup),
+                       doc_lookup[np.minimum(document, len(doc_lookup) - 1)], -1)
+        keep = doc >= 0
+        doc = doc[keep]
+        return (doc, code_id[keep], coder[keep], start[keep] + c.bases[doc],
+                end[keep] + c.bases[doc])
+
+    def _merge(self, doc: np.ndarray, direct: np.ndarray, coder: np.ndarray, start: np.ndarray,
+               end: np.ndarray) -> dict[str, np.ndarray]:
+        """Overlapping spans (sorted by start) merged into passages, vectorised: a passage
+        starts where a span begins at or after the furthest end seen so far."""
+        if not len(start):
+            empty = np.zeros(0, dtype=np.int64)
+            return {k: empty for k in ("doc", "start", "end", "tier", "coders", "direct")}
+        reach = np.maximum.accumulate(end)
+        group = np.cumsum(np.r_[True, start[1:] >= reach[:-1]]) - 1
+        n = int(group[-1]) + 1
+        mine = np.isin(coder, list(self.scope_ids))
+        consensus = np.isin(coder, list(self.consensus))
+        key = np.unique(group[~consensus] * (int(coder.max()) + 1) + coder[~consensus])
+        humans = np.bincount(key // (int(coder.max()) + 1), minlength=n)
+        has_consensus = np.bincount(group, weights=consensus, minlength=n) > 0
+        first = np.full(n, np.iinfo(np.int64).max)
+        last = np.full(n, -1)
+        np.minimum.at(first, group[mine], start[mine])
+        np.maximum.at(last, group[mine], end[mine])
+        gdoc = np.zeros(n, dtype=np.int64)
+        gdoc[group] = doc
+        tier = np.where(has_consensus, 0, np.where(humans >= 2, 1, 2))
+        keep = last >= 0
+        return {"doc": gdoc[keep], "start": first[keep], "end": last[keep], "tier": tier[keep],
+                "coders": np.maximum(humans, 1)[keep],
+                "direct": (np.bincount(group, weights=mine & direct, minlength=n) > 0)[keep]}
 
     def quotes(self, code: int, *, limit: int = 3, doc_mask: np.ndarray | None = None,
                role: str | None = None) -> list[Quote]:
         """Up to ``limit`` exemplar quotes of a theme (optionally within documents or a role)."""
-        ranked = []
-        for doc, start, end, tier, n_coders, direct in self.passages(code):
-            if doc_mask is not None and not doc_mask[doc]:
-                continue
-            length = end - start
-            fit = 0 if 80 <= length <= MAX_CHARS else (2 if length < 40 else 1)
-            key = (TIERS.index(tier), not direct, -n_coders, fit, self.corpus.docs[doc].name,
-                   start)
-            ranked.append((key, doc, start, end, tier, n_coders))
-        ranked.sort(key=lambda r: r[0])
+        p = self.passages(code)
+        keep = np.ones(len(p["doc"]), dtype=bool) if doc_mask is None else doc_mask[p["doc"]]
+        idx = np.flatnonzero(keep)
+        length = p["end"][idx] - p["start"][idx]
+        fit = np.where((length >= 80) & (length <= MAX_CHARS), 0, np.where(length < 40, 2, 1))
+        order = idx[np.lexsort((p["start"][idx], self._name_rank[p["doc"][idx]], fit,
+                                -p["coders"][idx], ~p["direct"][idx], p["tier"][idx]))]
+        ranked = ((int(p["doc"][k]), int(p["start"][k]), int(p["end"][k]),
+                   TIERS[int(p["tier"][k])], int(p["coders"][k])) for k in order)
         chosen = _spread(ranked, limit, lambda r: self._speaker_ok(r, role))
-        return [self._quote(*r[1:], speaker, speaker_role) for r, (speaker, speaker_role), _
-                in chosen]
+        return [self._quote(*r, *info) for r, info in chosen]
 
     def _speaker_ok(self, row: tuple, role: str | None):
         """``(speaker, role)`` of a candidate, or ``None`` when it may not be quoted."""
-        _, doc, start, end, _, _ = row
+        doc, start, end, _, _ = row
         speaker = self._speaker(start, end)
         if speaker is None or speaker.researcher:
             return None
@@ -194,26 +226,32 @@ class QuoteFinder:
                 "text": text}
 
 
-def _spread(ranked: list, limit: int, usable) -> list:
+def _spread(ranked, limit: int, usable) -> list:
     """Best first, one per document until every document has given one; ``usable(row)`` gives
-    what the caller needs to quote a row, or ``None`` to skip it (asked only when needed)."""
+    what the caller needs to quote a row, or ``None`` to skip it (asked only when needed).
+
+    ``ranked`` is consumed lazily: rows from documents already quoted wait in a second list
+    and are taken, in rank order, only when the first pass runs out.
+    """
     chosen: list = []
     used_docs: set = set()
-    skipped: set = set()
-    for second_pass in (False, True):
-        for k, row in enumerate(ranked):
-            if len(chosen) >= limit:
-                return chosen
-            if k in skipped or any(k == c[2] for c in chosen):
-                continue
-            if not second_pass and row[1] in used_docs:
-                continue
-            info = usable(row)
-            if info is None:
-                skipped.add(k)
-                continue
-            chosen.append((row, info, k))
-            used_docs.add(row[1])
+    later: list = []
+    for row in ranked:
+        if len(chosen) >= limit:
+            return chosen
+        if row[0] in used_docs:
+            later.append(row)
+            continue
+        info = usable(row)
+        if info is not None:
+            chosen.append((row, info))
+            used_docs.add(row[0])
+    for row in later:
+        if len(chosen) >= limit:
+            break
+        info = usable(row)
+        if info is not None:
+            chosen.append((row, info))
     return chosen
 
 

@@ -136,14 +136,14 @@ def saturation(store: Store, *, base: int = 4, run: int = 2, threshold: float = 
     """
     _check(base, run, threshold)
     scope = choose_scope(store, coders, documents)
-    corpus = load_corpus(store, scope, with_time=per_coder)
+    corpus = load_corpus(store, scope)
     columns = corpus.top_level() if rollup else list(range(corpus.n_codes))
     rows: list[dict] = []
     results = []
     orders = [("interview order", _doc_sets(corpus, corpus.presence, columns),
                _interview_order(corpus))]
     if per_coder:
-        orders += _coder_orders(corpus, columns)
+        orders += _coder_orders(store, corpus, columns)
     for label, sets, order in orders:
         coded = order if label == "interview order" else [i for i in order if sets[i]]
         result = saturation_point([sets[i] for i in coded], base=base, run=run,
@@ -159,16 +159,19 @@ def saturation(store: Store, *, base: int = 4, run: int = 2, threshold: float = 
                                "cumulative", "coverage", "run_share", "saturated"])
 
 
-def _coder_orders(corpus: Corpus, columns: list[int]) -> list[tuple[str, list[set], list[int]]]:
+def _coder_orders(store: Store, corpus: Corpus,
+                  columns: list[int]) -> list[tuple[str, list[set], list[int]]]:
     """Each scope coder's documents in the order they started coding them, their codes only."""
+    doc_index = {d.id: i for i, d in enumerate(corpus.docs)}
+    first: dict[int, dict[int, str]] = {}
+    for coder_id, document_id, at in store.integration.first_codings(
+            [c.id for c in corpus.scope.coders]):
+        if document_id in doc_index:
+            first.setdefault(coder_id, {})[doc_index[document_id]] = at
     out = []
     for j, coder in enumerate(corpus.scope.coders):
-        mine = np.flatnonzero(corpus.spans[:, 3] == j)
-        first: dict[int, str] = {}
-        for k in mine.tolist():
-            d = int(corpus.spans[k, 4])
-            first[d] = min(first.get(d, corpus.span_time[k]), corpus.span_time[k])
-        order = sorted(first, key=lambda d: (first[d], corpus.docs[d].id))
+        mine = first.get(coder.id, {})
+        order = sorted(mine, key=lambda d: (mine[d], corpus.docs[d].id))
         sets = _doc_sets(corpus, corpus.presence_of(j), columns)
         out.append((f"coder {coder.name}", sets, order))
     return out

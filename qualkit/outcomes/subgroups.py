@@ -199,17 +199,19 @@ def _estimate(data: MatchedData, sample: _Sample, level: str, name: str, n_treat
 
 
 def interaction_test(data: MatchedData, labels: Sequence, outcome: str, *,
-                     levels: Sequence[str] | None = None,
-                     min_treated: int = MIN_TREATED) -> Interaction:
+                     levels: Sequence[str] | None = None, min_treated: int = MIN_TREATED,
+                     effects: Sequence[GroupEffect] | None = None) -> Interaction:
     """Wald test that the effect of treatment on ``outcome`` is the same in every group.
 
-    Groups too small to estimate (see :func:`group_effects`) are left out of the model.
+    Groups too small to estimate (see :func:`group_effects`) are left out of the model; pass
+    the :func:`group_effects` of this outcome as ``effects`` to skip estimating them again.
     """
     from scipy.stats import chi2 as chi2_dist
 
-    effects = group_effects(data, labels, outcomes=[outcome], levels=levels,
-                            min_treated=min_treated)
-    kept = [e.group for e in effects if e.estimated]
+    if effects is None:
+        effects = group_effects(data, labels, outcomes=[outcome], levels=levels,
+                                min_treated=min_treated)
+    kept = [e.group for e in effects if e.estimated and e.outcome == outcome]
     what = _interaction_text(bool(data.params.get("replace")))
     if len(kept) < 2:
         return Interaction(outcome, kept, None, 0, None, what,

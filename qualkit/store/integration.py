@@ -201,20 +201,17 @@ class Integration:
                 "ORDER BY document_id, start, ordinal", chunk).fetchall()
         return rows
 
-    def coding_rows(self, document_ids: Sequence[int], coder_ids: Sequence[int], *,
-                    with_time: bool = False) -> list[tuple]:
-        """``(document_id, code_id, coder_id, start, end[, created_at])`` of the coders'
-        codings in the documents (the time only when asked: it doubles the reading time)."""
+    def coding_rows(self, document_ids: Sequence[int], coder_ids: Sequence[int]) -> list[tuple]:
+        """``(document_id, code_id, coder_id, start, end)`` of the coders' codings in the
+        documents (plain rows: see :meth:`packed_codings` for the fast form)."""
         coders = list(coder_ids)
         if not coders:
             return []
         marks = ",".join("?" * len(coders))
-        columns = 'document_id, code_id, coder_id, start, "end"' + (
-            ", created_at" if with_time else "")
         rows: list[tuple] = []
         for chunk in _chunks(document_ids):
             rows += self.store.execute(
-                f"SELECT {columns} FROM codings "
+                'SELECT document_id, code_id, coder_id, start, "end" FROM codings '
                 f"WHERE document_id IN ({','.join('?' * len(chunk))}) AND coder_id IN ({marks})",
                 [*chunk, *coders]).fetchall()
         return rows
@@ -265,15 +262,39 @@ class Integration:
                 f"({marks}) ORDER BY document_id, speaker", chunk).fetchall()
         return bytes.fromhex("".join(parts)), speakers
 
+    def packed_code_rows(self, code_ids: Sequence[int], max_length: int) -> bytes | None:
+        """Every coder's codings of the codes, packed as :meth:`packed_codings` (to tell
+        which passages several coders, or the consensus, agree on); ``None`` when ids or
+        offsets do not fit."""
+        codes = list(code_ids)
+        limits = self.store.execute(
+            "SELECT (SELECT coalesce(max(id), 0) FROM documents), (SELECT coalesce(max(id), 0) "
+            "FROM codes), (SELECT coalesce(max(id), 0) FROM coders)").fetchone()
+        if limits[0] >= 2**31 or max(limits[1:]) >= 2**16 or max_length >= 2**31:
+            return None
+        row = self.store.execute(
+            f"SELECT group_concat({self._PACKED_CODINGS}, '') FROM codings "
+            f"WHERE code_id IN ({','.join('?' * len(codes))})", codes).fetchone()
+        return bytes.fromhex(row[0] or "")
+
     def code_rows(self, code_ids: Sequence[int]) -> list[tuple]:
         """``(document_id, code_id, coder_id, start, end)`` of every coder's codings of the
-        codes (to tell which passages several coders, or the consensus, agree on)."""
+        codes."""
         codes = list(code_ids)
         if not codes:
             return []
         return self.store.execute(
             'SELECT document_id, code_id, coder_id, start, "end" FROM codings '
             f"WHERE code_id IN ({','.join('?' * len(codes))})", codes).fetchall()
+
+    def first_codings(self, coder_ids: Sequence[int]) -> list[tuple]:
+        """``(coder_id, document_id, time of the coder's first coding there)``."""
+        coders = list(coder_ids)
+        if not coders:
+            return []
+        return self.store.execute(
+            "SELECT coder_id, document_id, min(created_at) FROM codings WHERE coder_id IN "
+            f"({','.join('?' * len(coders))}) GROUP BY coder_id, document_id", coders).fetchall()
 
     def coded_documents(self, coder_ids: Sequence[int]) -> set[int]:
         """Documents the coders have coded in, or marked done (done with no codings counts:
