@@ -111,7 +111,8 @@ def test_a_run_saved_without_its_data_says_so(project):
         store.runs.save_outcome_run("old", params=run.params, result=run.result,
                                     pairs=run.pairs)  # as qualkit saved runs before
     before = dump(project)
-    for args in (["--view", "groups", "--links", LINKS], ["--view", "cases", "--links", LINKS]):
+    for args in (["--view", "groups", "--group", "site=district", "--codes", "Warm handoff"],
+                 ["--view", "cases", "--codes", "Warm handoff"]):
         assert_user_error(cli("joint", project, "--run", "old", *args),
                           "run 'old' was saved without its matched data", "--save")
     assert_user_error(cli("equity", project, "--run", "old", "--by", "race"),

@@ -133,6 +133,9 @@ def test_chi_square_matches_scipy_and_cramers_v():
     assert (got.statistic, got.p, got.df) == (pytest.approx(chi2), pytest.approx(p), dof)
     assert got.cramers_v == pytest.approx(np.sqrt(chi2 / (t.sum() * 1)))
     assert not got.warning
+    square = np.array([[30, 12], [18, 25]])  # 2 x 2: Pearson, no Yates correction
+    assert independence_test(square).statistic == pytest.approx(
+        chi2_contingency(square, correction=False)[0])
 
 
 def test_sparse_two_by_two_uses_fisher_and_larger_sparse_tables_warn():
