@@ -113,6 +113,13 @@ class Speaker:
     label: str
     role: str | None
     researcher: bool
+    labelled: bool = True
+
+    @property
+    def participant(self) -> bool:
+        """Someone the research talks to: not the interviewer, and not an unlabelled line
+        (a transcript's header, a stage direction)."""
+        return self.labelled and not self.researcher
 
 
 @dataclass
@@ -203,9 +210,9 @@ class Corpus:
         return roles[self.seg_speaker] if len(self.seg_speaker) else roles[:0]
 
     def participant(self) -> np.ndarray:
-        """Whether each segment is spoken by a participant (not an interviewer/facilitator)."""
-        researcher = np.array([s.researcher for s in self.speakers], dtype=bool)
-        return ~researcher[self.seg_speaker] if len(self.seg_speaker) else researcher[:0]
+        """Whether each segment is spoken by a participant (see :attr:`Speaker.participant`)."""
+        participant = np.array([s.participant for s in self.speakers], dtype=bool)
+        return participant[self.seg_speaker] if len(self.seg_speaker) else participant[:0]
 
 
 def overlaps(seg_start: np.ndarray, seg_end: np.ndarray, start: np.ndarray,
@@ -275,7 +282,7 @@ def _speakers(store: Store, docs: list[Document], doc_lookup: np.ndarray,
     for document_id, label in labels:
         role = roles.get((document_id, label))
         out.append(Speaker(int(doc_lookup[document_id]), label or "(no speaker)", role,
-                           is_researcher(role or label or "")))
+                           is_researcher(role or label or ""), label is not None))
     return out
 
 

@@ -121,7 +121,7 @@ def crosstab(store: Store, attribute: str, *, unit: str = "document",
 def _participants(corpus: Corpus, unit: str) -> np.ndarray:
     if unit == "segment":
         return corpus.participant()
-    return np.array([not s.researcher for s in corpus.speakers], dtype=bool)
+    return np.array([s.participant for s in corpus.speakers], dtype=bool)
 
 
 def _chosen(corpus: Corpus, codes: Sequence[str] | None, rollup: bool) -> list[int]:

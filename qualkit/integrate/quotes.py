@@ -174,7 +174,7 @@ class QuoteFinder:
         """``(speaker, role)`` of a candidate, or ``None`` when it may not be quoted."""
         doc, start, end, _, _ = row
         speaker = self._speaker(start, end)
-        if speaker is None or speaker.researcher:
+        if speaker is None or not speaker.participant:
             return None
         speaker_role = speaker.role or self.corpus.docs[doc].role
         if role is not None and speaker_role != role:
@@ -188,7 +188,7 @@ class QuoteFinder:
         last = int(np.searchsorted(c.seg_start, end, side="left"))
         for seg in range(first, min(max(first + 1, last), len(c.seg_start))):
             speaker = c.speakers[int(c.seg_speaker[seg])]
-            if not speaker.researcher:
+            if speaker.participant:
                 return speaker
         return c.speakers[int(c.seg_speaker[first])] if first < len(c.seg_start) else None
 
