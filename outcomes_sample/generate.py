@@ -42,6 +42,14 @@ SELECTION = {"prior_misd_arrests": 0.40, "prior_citations": 0.25, "prior_felony_
 
 NB_SHAPE = 2.0  # gamma shape of the outcome frailty: Var = mu + mu^2 / 2 (over-dispersed counts)
 
+#: Police districts of the fictional city (the sample transcripts' precincts), and how likely a
+#: participant / a non-participant lives in each: LEAD started in the Eastside and Harbor
+#: precincts and reached the North End later. District affects neither selection on the other
+#: covariates nor the outcomes, so it is no confounder; it is there to link effects by district
+#: to the themes of each district's interviews.
+DISTRICTS = ("Eastside", "Harbor", "North End")
+DISTRICT_SHARES = {1: (0.45, 0.38, 0.17), 0: (0.30, 0.30, 0.40)}
+
 
 def control_rate(df, outcome: str) -> np.ndarray:
     """Expected 12-month count of ``outcome`` without LEAD, from observed covariates only.
@@ -132,10 +140,12 @@ def generate(seed: int = SEED):
         mu = control_rate(df, name) * np.where(df["treated"] == 1, RATE_RATIO[name], 1.0)
         frailty = rng.gamma(NB_SHAPE, 1 / NB_SHAPE, N_ELIGIBLE)  # independent of everything
         df[name] = rng.poisson(mu * frailty)
+    # drawn last, so adding it left every earlier draw (and the documented numbers) unchanged
+    df["district"] = [rng.choice(DISTRICTS, p=DISTRICT_SHARES[int(t)]) for t in df["treated"]]
     df = df.sample(frac=1.0, random_state=np.random.RandomState(seed % (2**32))).reset_index(
         drop=True)
     df.insert(0, "id", [f"P{i:04d}" for i in range(1, len(df) + 1)])
-    cols = ["id", "treated", "sex", "race", "age", *PRIORS, *OUTCOMES]
+    cols = ["id", "treated", "sex", "race", "age", "district", *PRIORS, *OUTCOMES]
     return df[cols]
 
 

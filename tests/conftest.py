@@ -56,7 +56,7 @@ def _sample_project_template(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def sample_project(_sample_project_template, tmp_path) -> Path:
-    """The codebook and the nine sample transcripts, no codings: a fresh copy per test."""
+    """The codebook and the twelve sample transcripts, no codings: a fresh copy per test."""
     path = tmp_path / "sample.qualkit"
     shutil.copy(_sample_project_template, path)
     return path

@@ -361,7 +361,7 @@ def test_agree_on_the_sample_project_prints_the_table(sample_project):
     result = cli("agree", sample_project)
     assert result.exit_code == 0, result.stderr
     assert "Warm handoff" in result.stdout and "(pooled)" in result.stdout
-    assert "Left out 6 of 9 documents" in result.stdout
+    assert "Left out 9 of 12 documents" in result.stdout
 
 
 # -- disagreements ------------------------------------------------------------------------------

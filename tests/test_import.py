@@ -35,7 +35,7 @@ def test_reimport_is_a_no_op(sample_project):
     before = dump(sample_project)
     result = cli("import", sample_project, SAMPLE)
     assert result.exit_code == 0
-    assert "0 added, 0 replaced, 9 unchanged" in result.stdout
+    assert "0 added, 0 replaced, 12 unchanged" in result.stdout
     assert dump(sample_project).count('INSERT INTO "documents"') == before.count(
         'INSERT INTO "documents"'
     )

@@ -161,7 +161,8 @@ def test_bad_transcripts_name_the_file(name, data, message):
 def test_sample_transcripts_have_speakers_and_enough_words(path):
     transcript, rows = parse(path.name, path.read_bytes())
     words = sum(len(transcript.text[s:e].split()) for *_, s, e in rows)
-    assert 1500 <= words <= 4200, words
+    # the participant interviews (joined to outcome rows by case id) are short by design
+    assert (300 if path.name.startswith("int_participant") else 1500) <= words <= 4200, words
     speakers = {r[2] for r in rows if r[2]}
     assert len(speakers) >= 2
     if path.name.startswith("fg_"):

@@ -32,6 +32,12 @@ _COMMANDS = {
     "outcomes": ("outcomes:outcomes", "Propensity-score matching and effect estimates (ATT)."),
     "export": ("exchange:export", "Export: REFI-QDA .qdpx/.qdc, coded segments, codebook."),
     "merge": ("exchange:merge", "Merge coders' project files into a master project."),
+    "matrix": ("integrate:matrix", "Document or speaker x code matrix: counts, presence, share."),
+    "crosstab": ("integrate:crosstab", "Code x attribute crosstab with chi-square/Fisher tests."),
+    "cooccur": ("integrate:cooccur", "Codes that occur together: counts and Jaccard."),
+    "saturation": ("integrate:saturation", "Thematic saturation (Guest, Namey & Chen 2020)."),
+    "joint": ("joint:joint", "Joint display: outcome effects beside linked themes and quotes."),
+    "equity": ("joint:equity", "Effects by subgroup (race, sex) beside a theme's quotes."),
 }
 
 

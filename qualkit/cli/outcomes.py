@@ -98,14 +98,23 @@ def render(result: dict, *, heading: str | None = None) -> None:
                         | {e["rr_estimator"] for e in result["effects"] if e.get("rr_estimator")})
     for text in estimators:
         console.print(f"- {text}", soft_wrap=True, markup=False)
+    alt = sorted({e["rr_se_alt_label"] for e in result["effects"] if e.get("rr_se_alt_label")})
+    for text in alt:
+        console.print(f"- rate-ratio SE also given in --json as rr_se_alt: {text}",
+                      soft_wrap=True, markup=False)
+    for note in result.get("notes", []):
+        console.print(f"note: {note}", soft_wrap=True, markup=False)
 
 
 def _save(project: str, name: str, run: Any) -> None:
-    """Store a run in a qualkit project through the store API."""
+    """Store a run, with the matched data that re-estimation within groups needs."""
+    from qualkit.outcomes.matched import encode, matched_data
     from qualkit.store import Store
 
+    data_format, blob, n_rows = encode(matched_data(run))
     with Store.open(project) as store:
-        store.runs.save_outcome_run(name, params=run.params, result=run.result, pairs=run.pairs)
+        store.integration.save_run(name, params=run.params, result=run.result, pairs=run.pairs,
+                                   data=blob, data_format=data_format, n_rows=n_rows)
 
 
 @click.group()

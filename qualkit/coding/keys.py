@@ -24,6 +24,7 @@ CODING_KEYS: list[tuple[str, str]] = [
     ("A", "agreement: per-code table of the statistics, sortable, marked against thresholds"),
     ("R", "reconcile two coders' disagreements into `consensus` codings, one by one"),
     ("T", "topics: fit BERTopic, see candidate new themes, promote one to a code, review"),
+    ("O", "joint display: outcome effects beside linked themes; set links, fit, meta-inference"),
     ("tab / shift+tab", "cycle panes: documents, transcript, codebook"),
     ("enter / click", "in the documents: open; in the codebook: apply the code"),
     ("ctrl+p", "command palette (also: show other coders, theme, quit)"),

@@ -108,8 +108,10 @@ def match_outcomes(
     cohort = prepare_cohort(data, treatment=treatment, covariates=list(covariates),
                             outcomes=list(outcomes), id_col=id_col, exact=exact,
                             treated_value=treated_value, dropna=dropna)
-    check_separation(cohort.balance, cohort.balance_names, cohort.balance_binary,
-                     cohort.balance_source, cohort.treat, cohort.source)
+    model = [j for j, src in enumerate(cohort.balance_source) if src not in cohort.exact_only]
+    check_separation(cohort.balance[:, model], [cohort.balance_names[j] for j in model],
+                     [cohort.balance_binary[j] for j in model],
+                     [cohort.balance_source[j] for j in model], cohort.treat, cohort.source)
     prop = fit_propensity(cohort.design, cohort.design_names, cohort.treat, distance=distance,
                           source=cohort.source)
     matching = nearest_neighbor(prop.distance, cohort.treat, ratio=ratio, replace=replace,
@@ -127,6 +129,7 @@ def match_outcomes(
         "distance_balance": dist_balance,
         "balance": balance,
         "effects": _effects_payload(cohort, matching, adjust),
+        "notes": list(cohort.notes),
     }
     return OutcomeRun(params=_params(data, opts), result=json_safe(result),
                       pairs=matching.pairs(cohort.ids), cohort=cohort, matching=matching,

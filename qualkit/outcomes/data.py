@@ -56,6 +56,9 @@ class Cohort:
         outcomes: Outcome name -> float array.
         exact: Integer stratum code per row, or ``None`` without ``--exact``.
         n_dropped: Rows dropped by ``--dropna``.
+        exact_only: ``--exact`` variables that are not covariates: listed in the balance table
+            (as MatchIt's ``summary()`` does) but not in the propensity model.
+        notes: Remarks for the output (e.g. an exact variable left out of the balance table).
     """
 
     source: str
@@ -74,6 +77,8 @@ class Cohort:
     outcomes: dict[str, np.ndarray]
     exact: np.ndarray | None
     n_dropped: int = 0
+    exact_only: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def read_table(path: str | Path) -> Any:
@@ -185,23 +190,35 @@ def _num_eq(a: Any, b: Any) -> bool:
         return False
 
 
-def _classify(series: Any, source: str, name: str) -> Covariate:
-    """Decide how a covariate is coded, refusing constant and id-like columns."""
+def shown(value: Any) -> str:
+    """A cell value as a user typed it: ``3`` or ``'Male'``, never ``np.int64(3)``."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _classify(series: Any, source: str, name: str, *, in_model: bool = True) -> Covariate:
+    """Decide how a covariate is coded, refusing constant and id-like model covariates.
+
+    A variable used only for exact matching (``in_model=False``) is listed in the balance table
+    but never enters the propensity model, so a constant one is harmless and kept.
+    """
     import pandas as pd
 
     distinct = series.unique()
-    if len(distinct) < 2:
+    if len(distinct) < 2 and in_model:
         raise InputError(
-            located(source, f"covariate '{name}' is constant (every row is {distinct[0]!r}); "
-                    "remove it from --covariates")
+            located(source, f"covariate '{name}' is constant (every row is "
+                    f"{shown(distinct[0])}); remove it from --covariates")
         )
     if pd.api.types.is_bool_dtype(series):
         return Covariate(name, "binary")
     if pd.api.types.is_numeric_dtype(series):
-        is01 = set(np.unique(series.to_numpy(dtype=float))) <= {0.0, 1.0}
+        values = set(np.unique(series.to_numpy(dtype=float)))
+        is01 = values <= {0.0, 1.0} and len(values) == 2
         return Covariate(name, "binary" if is01 else "continuous")
     levels = [str(v) for v in _sort_labels(list(distinct))]
-    if len(levels) > MAX_LEVELS:
+    if len(levels) > MAX_LEVELS and in_model:
         raise InputError(
             located(source, f"covariate '{name}' has {len(levels)} distinct text values; "
                     "if it is numeric, fix the non-numeric entries, else group its levels")
@@ -280,7 +297,7 @@ def _check_two_groups(series: Any, source: str, column: str, treated_value: str 
         which = "treated or no control"
     after = f" after dropping {n_dropped} row(s) with missing values" if n_dropped else ""
     raise InputError(
-        located(source, f"no {which} rows left in '{column}'{after} (every row is {only!r}); "
+        located(source, f"no {which} rows left in '{column}'{after} (every row is {shown(only)}); "
                 "check the treatment column, --treated-value and missing values")
     )
 
@@ -333,14 +350,38 @@ def prepare_cohort(
     treat, t_label, c_label = code_treatment(df[treatment], source, treatment, treated_value)
     covs = [_classify(df[c], source, c) for c in covariates]
     design, dnames, bal, bmeta = _encode(df, covs)
+    extra, notes = _exact_only(df, source, exact, covariates)
+    if extra:
+        _, _, bal_x, bmeta_x = _encode(df, extra)
+        bal, bmeta = np.hstack([bal, bal_x]), bmeta + bmeta_x
     return Cohort(
         source=source, frame=df, ids=df[id_col].astype(str).to_numpy(), treat=treat,
         treated_label=t_label, control_label=c_label, covariates=covs, design=design,
         design_names=dnames, balance=bal, balance_names=[m[0] for m in bmeta],
         balance_binary=[m[1] for m in bmeta], balance_source=[m[2] for m in bmeta],
         outcomes=_outcome_arrays(df, source, outcomes), exact=_exact_codes(df, exact),
-        n_dropped=n_dropped,
+        n_dropped=n_dropped, exact_only=[c.name for c in extra], notes=notes,
     )
+
+
+def _exact_only(df: Any, source: str, exact: list[str],
+                covariates: list[str]) -> tuple[list[Covariate], list[str]]:
+    """Exact-matching variables that are not covariates, coded for the balance table only.
+
+    One with more than ``MAX_LEVELS`` text values (e.g. a ZIP code) would add a balance row per
+    level; it is left out of the table with a note (its balance is perfect by construction).
+    """
+    extra, notes = [], []
+    for name in exact:
+        if name in covariates:
+            continue
+        cov = _classify(df[name], source, name, in_model=False)
+        if len(cov.levels) > MAX_LEVELS:
+            notes.append(f"exact variable '{name}' has {len(cov.levels)} levels: not listed in "
+                         "the balance table (exact matching balances it perfectly)")
+            continue
+        extra.append(cov)
+    return extra, notes
 
 
 def _check_unique_ids(df: Any, source: str, id_col: str) -> None:

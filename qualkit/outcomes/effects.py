@@ -7,13 +7,18 @@ Estimators (each result carries an ``estimator`` string saying which one produce
 * ``adjust=True``: g-computation ATT from WLS of the outcome on ``treat * (covariates centred at the
   treated means)``; with that centring the ``treat`` coefficient *is* the g-computation ATT that
   MatchIt's vignette obtains with ``marginaleffects::avg_comparisons(newdata = treated)``.
-* Standard errors are cluster-robust on matched pairs/subclasses (statsmodels
-  ``cov_type="cluster"``, CR1 small-sample factor G/(G-1)·(N-1)/(N-K), the same as R
-  ``sandwich::vcovCL``'s default). With replacement a control can sit in several pairs, so HC1
-  robust SEs are used instead. Intervals and p-values use the normal distribution (as
-  ``marginaleffects``).
+* Standard errors of the difference are cluster-robust on matched pairs/subclasses (statsmodels
+  ``cov_type="cluster"``: CR1, small-sample factor G/(G-1)·(N-1)/(N-K), the same as R
+  ``sandwich::vcovCL``'s default for a linear model, type "HC1"). With replacement a control can
+  sit in several pairs, so HC1 robust SEs are used instead. Intervals and p-values use the
+  normal distribution (as ``marginaleffects``).
 * Count outcomes (all values non-negative integers): rate ratio exp(b) from a Poisson GLM with a
-  log link and the matching weights (``var_weights``), with the same cluster-robust SEs. The
+  log link and the matching weights (``var_weights``). Its sandwich covariance is computed here,
+  not by statsmodels, because statsmodels 0.15's ``GLM.fit(cov_type="HC1")`` silently returns
+  HC0. The SE used is CR1 on pairs (as for the difference; equal to ``vcovCL(type = "HC1")``)
+  or, with replacement, HC1 = HC0 · N/(N-K) (``vcovHC(type = "HC1")``). The alternative that R
+  users get by default is reported beside it (``rr_se_alt``): ``vcovCL``'s default for a GLM is
+  type "HC0" with only the G/(G-1) cluster adjustment, and ``sandwich()`` is plain HC0. The
   sandwich makes the Poisson estimate valid under over-dispersion (quasi-Poisson logic), and with
   ``treat`` as the only regressor the Poisson and negative-binomial MLEs of the rate ratio are
   identical (both equal the ratio of weighted means), so no negative-binomial model is fitted; the
@@ -29,6 +34,9 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 Z95 = 1.959963984540054
+#: Fields of an :class:`Effect` that only count outcomes carry.
+COUNT_KEYS = ("rate_ratio", "rr_ci_low", "rr_ci_high", "rr_p", "rr_estimator", "rr_se",
+              "rr_se_alt", "rr_se_alt_label", "dispersion")
 
 
 @dataclass
@@ -53,14 +61,16 @@ class Effect:
     rr_ci_high: float | None = None
     rr_p: float | None = None
     rr_estimator: str | None = None
+    rr_se: float | None = None
+    rr_se_alt: float | None = None
+    rr_se_alt_label: str | None = None
     dispersion: float | None = None
 
     def to_dict(self) -> dict:
         """Plain dict for JSON (count fields only for count outcomes)."""
         d = asdict(self)
         if not self.is_count:
-            for key in ("rate_ratio", "rr_ci_low", "rr_ci_high", "rr_p", "rr_estimator",
-                        "dispersion"):
+            for key in COUNT_KEYS:
                 d.pop(key)
         return d
 
@@ -129,34 +139,72 @@ def mean_difference(y: np.ndarray, t: np.ndarray, w: np.ndarray, clusters: np.nd
     return _wls(y, x, w, clusters)
 
 
+def poisson_sandwich(x: np.ndarray, y: np.ndarray, w: np.ndarray, mu: np.ndarray,
+                     clusters: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Sandwich covariances of a weighted Poisson GLM: ``(used, alternative)``.
+
+    Bread (X' W mu X)^-1, scores x_i w_i (y_i - mu_i). With ``clusters`` the scores are summed per
+    cluster: *used* applies CR1, G/(G-1)·(N-1)/(N-K) (Stata's and statsmodels' factor, equal to
+    ``sandwich::vcovCL(type = "HC1")``), *alternative* only G/(G-1) (``vcovCL``'s default for a
+    GLM, type "HC0"). Without clusters *used* is HC1 = HC0·N/(N-K) (``vcovHC(type = "HC1")``)
+    and *alternative* HC0.
+    """
+    n, k = x.shape
+    bread = np.linalg.inv((x * (w * mu)[:, None]).T @ x)
+    scores = x * (w * (y - mu))[:, None]
+    if clusters is not None:
+        _, index = np.unique(clusters, return_inverse=True)
+        summed = np.zeros((index.max() + 1, k))
+        np.add.at(summed, index, scores)
+        g = len(summed)
+        base = bread @ (summed.T @ summed) @ bread
+        adjust = g / (g - 1) if g > 1 else float("nan")
+        return base * adjust * (n - 1) / (n - k), base * adjust
+    base = bread @ (scores.T @ scores) @ bread
+    return base * n / (n - k), base
+
+
+def _alt_label(clusters: np.ndarray | None) -> str:
+    if clusters is None:
+        return "HC0 (R sandwich::sandwich)"
+    return "clustered on pairs, HC0 type with G/(G-1) (R sandwich::vcovCL default for a GLM)"
+
+
 def poisson_rate_ratio(y: np.ndarray, t: np.ndarray, w: np.ndarray,
                        clusters: np.ndarray | None) -> dict:
     """Rate ratio of treated vs control from a weighted Poisson GLM with robust SEs.
 
     Returns:
-        Dict with ``rate_ratio``, ``rr_ci_low``, ``rr_ci_high``, ``rr_p``, ``rr_estimator`` and
-        ``dispersion`` (Pearson chi2 / residual df); ratio fields are ``None`` when a group has no
-        events (the ratio is then 0 or infinite).
+        Dict with ``rate_ratio``, ``rr_ci_low``, ``rr_ci_high``, ``rr_p``, ``rr_estimator``,
+        ``rr_se`` (SE of log rate ratio used for the interval), ``rr_se_alt`` and
+        ``rr_se_alt_label`` (the other common small-sample choice, see
+        :func:`poisson_sandwich`) and ``dispersion`` (Pearson chi2 / residual df); ratio fields
+        are ``None`` when a group has no events (the ratio is then 0 or infinite).
     """
     import statsmodels.api as sm
+    from scipy.stats import norm
 
-    est = (f"Poisson GLM log E[y] ~ treat with matching weights; {_se_text(clusters)}, "
-           "robust to over-dispersion")
     if np.dot(w[t == 1], y[t == 1]) == 0 or np.dot(w[t == 0], y[t == 0]) == 0:
         return {"rate_ratio": None, "rr_ci_low": None, "rr_ci_high": None, "rr_p": None,
-                "rr_estimator": "not estimable: no events in one matched group",
-                "dispersion": None}
+                "rr_estimator": "not estimable: no events in one matched group", "rr_se": None,
+                "rr_se_alt": None, "rr_se_alt_label": None, "dispersion": None}
     x = np.column_stack([np.ones(len(y)), t])
-    model = sm.GLM(y, x, family=sm.families.Poisson(), var_weights=w)
-    cov_type, kwds = _cov_args(clusters)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fit = model.fit(cov_type=cov_type, cov_kwds=kwds)
-        dispersion = float(model.fit().pearson_chi2 / max(len(y) - 2, 1))
-    b, se = float(fit.params[1]), float(fit.bse[1])
-    return {"rate_ratio": math.exp(b), "rr_ci_low": _finite(math.exp(b - Z95 * se)),
-            "rr_ci_high": _finite(math.exp(b + Z95 * se)), "rr_p": _finite(fit.pvalues[1]),
-            "rr_estimator": est, "dispersion": _finite(dispersion)}
+        fit = sm.GLM(y, x, family=sm.families.Poisson(), var_weights=w).fit()
+    used, alt = poisson_sandwich(x, y, w, fit.mu, clusters)
+    b, se, se_alt = float(fit.params[1]), _finite(np.sqrt(used[1, 1])), _finite(np.sqrt(alt[1, 1]))
+    est = (f"Poisson GLM log E[y] ~ treat with matching weights; {_se_text(clusters)}, robust "
+           "to over-dispersion")
+    out = {"rate_ratio": math.exp(b), "rr_ci_low": None, "rr_ci_high": None, "rr_p": None,
+           "rr_estimator": est, "rr_se": se, "rr_se_alt": se_alt,
+           "rr_se_alt_label": _alt_label(clusters),
+           "dispersion": _finite(fit.pearson_chi2 / max(len(y) - 2, 1))}
+    if se is not None:
+        out.update(rr_ci_low=_finite(math.exp(b - Z95 * se)),
+                   rr_ci_high=_finite(math.exp(b + Z95 * se)),
+                   rr_p=_finite(2 * norm.sf(abs(b / se))) if se > 0 else None)
+    return out
 
 
 def estimate_effect(name: str, y: np.ndarray, treat: np.ndarray, weights: np.ndarray,

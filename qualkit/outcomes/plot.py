@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from qualkit.errors import InputError
@@ -58,6 +59,9 @@ def love_plot(rows: list[dict], path: str | Path, *,
     # below the axes, so the legend never hides a covariate's dots
     fig.legend(loc="outside lower center", ncol=2, frameon=False)
     for target in targets:
+        # transcripts and cohorts are sensitive: every file qualkit writes is owner-only
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+        os.chmod(target, 0o600)
         fig.savefig(target, dpi=150 if target.suffix == ".png" else None)
     plt.close(fig)
     return targets

@@ -155,16 +155,23 @@ def _fit_logit(z: np.ndarray, treat: np.ndarray) -> tuple[np.ndarray, bool, bool
     return np.asarray(fit.params), converged, separated
 
 
-def _check_overlap(distance: np.ndarray, treat: np.ndarray, source: str, kind: str) -> None:
-    """Refuse when the treated and control distance ranges do not overlap at all."""
+def _check_overlap(linear: np.ndarray, treat: np.ndarray, source: str) -> None:
+    """Refuse when the treated and control ranges of the score do not overlap at all.
+
+    Checked on the log-odds (scores of 1 - 1e-17 and 1 both print as 1), reported as scores,
+    with the log-odds beside them so that the size of the gap is visible.
+    """
     t = treat.astype(bool)
-    lo_t, hi_t, lo_c, hi_c = distance[t].min(), distance[t].max(), distance[~t].min(), \
-        distance[~t].max()
+    lo_t, hi_t, lo_c, hi_c = linear[t].min(), linear[t].max(), linear[~t].min(), linear[~t].max()
     if hi_t < lo_c or hi_c < lo_t:
+        def score(v: float) -> str:
+            return f"{0.5 * (1.0 + np.tanh(v / 2)):.4g}"  # the logistic, without overflow
+
         raise InputError(
-            located(source, f"no overlap of propensity {kind}s: treated {lo_t:.4g} to {hi_t:.4g}, "
-                    f"controls {lo_c:.4g} to {hi_c:.4g}; the covariates together separate the "
-                    "groups, so drop or coarsen some of them")
+            located(source, f"no overlap of propensity scores: treated {score(lo_t)} to "
+                    f"{score(hi_t)} (log-odds {lo_t:.4g} to {hi_t:.4g}), controls {score(lo_c)} "
+                    f"to {score(hi_c)} (log-odds {lo_c:.4g} to {hi_c:.4g}); the covariates "
+                    "together separate the groups, so drop or coarsen some of them")
         )
 
 
@@ -203,7 +210,7 @@ def fit_propensity(
     # Row-wise products and sums, not a BLAS matrix product: BLAS kernels may round identical
     # rows differently, and exact ties between identical rows decide MatchIt's tie-breaking.
     linear = beta[0] + (z * beta[1:]).sum(axis=1)
-    _check_overlap(linear, treat, source, "score")
+    _check_overlap(linear, treat, source)
     if separated or not converged:
         raise InputError(
             located(source, "perfect separation: the propensity model did not converge (scores of "

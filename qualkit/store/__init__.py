@@ -64,6 +64,7 @@ class Store:
         from qualkit.store.documents import Documents
         from qualkit.store.exchange import Exchange
         from qualkit.store.history import History
+        from qualkit.store.integration import Integration
         from qualkit.store.memos import Memos
         from qualkit.store.reconcile import Reconciliation
         from qualkit.store.runs import Runs
@@ -80,6 +81,7 @@ class Store:
         self.runs = Runs(self)
         self.topics = Topics(self)
         self.exchange = Exchange(self)
+        self.integration = Integration(self)
 
     # -- opening -----------------------------------------------------------------------------
 

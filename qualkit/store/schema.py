@@ -269,3 +269,9 @@ def register(migrations) -> None:
     @migrations(name="m004_topics")
     def m004_topics(db: Database) -> None:
         _script(db, M004_TOPICS)
+
+    @migrations(name="m006_integration")
+    def m006_integration(db: Database) -> None:
+        from qualkit.store.integration import M006_INTEGRATION
+
+        _script(db, M006_INTEGRATION)

@@ -54,6 +54,7 @@ class CodingScreen(CodingLinks, Screen):
         _b("A", "agreement", "agreement"),
         _b("R", "reconcile", "reconcile"),
         _b("T", "topics", "topics"),
+        _b("O", "joint", "joint"),
         _b("question_mark", "help", "help", show=True),
         _b("q", "quit", "quit", show=True),
     ]
@@ -318,6 +319,18 @@ class CodingScreen(CodingLinks, Screen):
         self.view.show_others = not self.view.show_others
         self.load_codings(relayout=True)
         self.done_action("showing all coders" if self.view.show_others else "showing only yours")
+
+    def action_joint(self) -> None:
+        from qualkit.tui.screens.joint import JointScreen
+
+        def jump(target: tuple[int, int] | None) -> None:
+            self.after_other_screen()
+            if target is not None:
+                self.open_document(target[0])
+                self.view.move_to_index(next(i for i, s in enumerate(self.segments)
+                                             if s.end > target[1]))
+
+        self.app.push_screen(JointScreen(self.store, self.coder.name), jump)
 
     def action_quit(self) -> None:
         self.remember_position()
