@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from qualkit.store import Store, now
-from qualkit.store.spans import add_codings
 
 from .conftest import CODEBOOK, ROOT, SAMPLE, cli
 
@@ -54,7 +53,7 @@ def code(path: Path, coder: str, spans: Sequence[tuple[str, str, int]], *,
     """Give ``coder`` codings of whole segments: (document, code, segment index)."""
     with Store.open(path) as store, store.atomic():
         coder_id = store.codings.ensure_coder(coder, kind=kind).id
-        add_codings(store, [(store.documents.by_name(d).id, store.codes.by_name(c).id, coder_id,
+        store.codings.add_many([(store.documents.by_name(d).id, store.codes.by_name(c).id, coder_id,
                              *seg(s)) for d, c, s in spans])
 
 

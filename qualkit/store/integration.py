@@ -86,9 +86,9 @@ class Integration:
 
     def run_id(self, name: str) -> int:
         """The id of a saved outcome run; a one-line error naming the saved runs otherwise."""
-        row = self.store.execute("SELECT id FROM outcome_runs WHERE name = ?", [name]).fetchone()
+        row = self.store._sql("SELECT id FROM outcome_runs WHERE name = ?", [name]).fetchone()
         if row is None:
-            known = [r[0] for r in self.store.execute(
+            known = [r[0] for r in self.store._sql(
                 "SELECT name FROM outcome_runs ORDER BY created_at")]
             listed = ", ".join(known) or "none yet: save one with `qualkit outcomes match ... " \
                 "--save PROJECT --name RUN`"
@@ -101,7 +101,7 @@ class Integration:
         with self.store.atomic():
             run_id = self.store.runs.save_outcome_run(name, params=params, result=result,
                                                       pairs=pairs)
-            self.store.execute(
+            self.store._sql(
                 "INSERT INTO outcome_run_data (run_id, format, n_rows, data) VALUES (?, ?, ?, ?)",
                 [run_id, data_format, n_rows, data],
             )
@@ -109,7 +109,7 @@ class Integration:
 
     def run_data(self, name: str) -> tuple[str, bytes] | None:
         """``(format, data)`` of a run's matched data, or ``None`` for a run saved without it."""
-        row = self.store.execute(
+        row = self.store._sql(
             "SELECT d.format, d.data FROM outcome_run_data d JOIN outcome_runs r "
             "ON r.id = d.run_id WHERE r.name = ?", [name]).fetchone()
         return None if row is None else (row[0], bytes(row[1]))
@@ -119,14 +119,14 @@ class Integration:
     def links(self, run: str) -> list[Link]:
         """The links of a run, by outcome name."""
         run_id = self.run_id(run)
-        rows = self.store.execute(
+        rows = self.store._sql(
             "SELECT id, outcome, fit, meta_inference, author, updated_at FROM outcome_links "
             "WHERE run_id = ? ORDER BY outcome", [run_id]).fetchall()
         return [Link(outcome, self._link_codes(link_id), fit, meta, author, at)
                 for link_id, outcome, fit, meta, author, at in rows]
 
     def _link_codes(self, link_id: int) -> tuple[int, ...]:
-        rows = self.store.execute(
+        rows = self.store._sql(
             "SELECT code_id FROM outcome_link_codes WHERE link_id = ? ORDER BY position",
             [link_id])
         return tuple(r[0] for r in rows)
@@ -146,10 +146,10 @@ class Integration:
             return False
         run_id = self.run_id(run)
         with self.store.atomic():
-            self.store.execute("DELETE FROM outcome_links WHERE run_id = ?", [run_id])
+            self.store._sql("DELETE FROM outcome_links WHERE run_id = ?", [run_id])
             for link in links:
                 self._insert(run_id, link, author)
-            self.store.execute(
+            self.store._sql(
                 "INSERT INTO project (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
                 "SET value = excluded.value", [_groups_key(run_id), json.dumps(groups)])
             self.store.log("links.set", {"run": run, "source": source,
@@ -168,7 +168,7 @@ class Integration:
             return False
         run_id = self.run_id(run)
         with self.store.atomic():
-            self.store.execute("DELETE FROM outcome_links WHERE run_id = ? AND outcome = ?",
+            self.store._sql("DELETE FROM outcome_links WHERE run_id = ? AND outcome = ?",
                                [run_id, link.outcome])
             self._insert(run_id, link, author)
             self.store.log("links.edit", {"run": run, "outcome": link.outcome,
@@ -181,7 +181,7 @@ class Integration:
 
         if link.fit is not None and link.fit not in FITS:
             raise QualkitError(f"fit must be one of {', '.join(FITS)}, not '{link.fit}'")
-        cursor = self.store.execute(
+        cursor = self.store._sql(
             "INSERT INTO outcome_links (run_id, outcome, fit, meta_inference, author, "
             "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
             [run_id, link.outcome, link.fit, link.meta_inference, author, now()])
@@ -195,7 +195,7 @@ class Integration:
         """``(document_id, segment_id, ordinal, speaker, start, end)`` in reading order."""
         rows: list[tuple] = []
         for chunk in _chunks(document_ids):
-            rows += self.store.execute(
+            rows += self.store._sql(
                 'SELECT document_id, id, ordinal, speaker, start, "end" FROM segments '
                 f"WHERE document_id IN ({','.join('?' * len(chunk))}) "
                 "ORDER BY document_id, start, ordinal", chunk).fetchall()
@@ -210,7 +210,7 @@ class Integration:
         marks = ",".join("?" * len(coders))
         rows: list[tuple] = []
         for chunk in _chunks(document_ids):
-            rows += self.store.execute(
+            rows += self.store._sql(
                 'SELECT document_id, code_id, coder_id, start, "end" FROM codings '
                 f"WHERE document_id IN ({','.join('?' * len(chunk))}) AND coder_id IN ({marks})",
                 [*chunk, *coders]).fetchall()
@@ -229,7 +229,7 @@ class Integration:
         Returns ``None`` when an id or offset does not fit (then use :meth:`coding_rows`).
         """
         coders = list(coder_ids)
-        limits = self.store.execute(
+        limits = self.store._sql(
             "SELECT (SELECT coalesce(max(id), 0) FROM documents), (SELECT coalesce(max(id), 0) "
             "FROM codes), (SELECT coalesce(max(id), 0) FROM coders)").fetchone()
         if not coders or limits[0] >= 2**31 or max(limits[1:]) >= 2**16 or max_length >= 2**31:
@@ -237,7 +237,7 @@ class Integration:
         marks = ",".join("?" * len(coders))
         parts = []
         for chunk in _chunks(document_ids):
-            row = self.store.execute(
+            row = self.store._sql(
                 f"SELECT group_concat({self._PACKED_CODINGS}, '') FROM codings WHERE "
                 f"document_id IN ({','.join('?' * len(chunk))}) AND coder_id IN ({marks})",
                 [*chunk, *coders]).fetchone()
@@ -251,13 +251,13 @@ class Integration:
         parts, speakers = [], []
         for chunk in _chunks(document_ids):
             marks = ",".join("?" * len(chunk))
-            row = self.store.execute(
+            row = self.store._sql(
                 "SELECT group_concat(printf('%016x%016x', (document_id << 32) | (rank + ?), "
                 "(start << 32) | \"end\"), '') FROM (SELECT document_id, start, \"end\", "
                 "dense_rank() OVER (ORDER BY document_id, speaker) - 1 AS rank FROM segments "
                 f"WHERE document_id IN ({marks}))", [len(speakers), *chunk]).fetchone()
             parts.append(row[0] or "")
-            speakers += self.store.execute(
+            speakers += self.store._sql(
                 f"SELECT DISTINCT document_id, speaker FROM segments WHERE document_id IN "
                 f"({marks}) ORDER BY document_id, speaker", chunk).fetchall()
         return bytes.fromhex("".join(parts)), speakers
@@ -267,12 +267,12 @@ class Integration:
         which passages several coders, or the consensus, agree on); ``None`` when ids or
         offsets do not fit."""
         codes = list(code_ids)
-        limits = self.store.execute(
+        limits = self.store._sql(
             "SELECT (SELECT coalesce(max(id), 0) FROM documents), (SELECT coalesce(max(id), 0) "
             "FROM codes), (SELECT coalesce(max(id), 0) FROM coders)").fetchone()
         if limits[0] >= 2**31 or max(limits[1:]) >= 2**16 or max_length >= 2**31:
             return None
-        row = self.store.execute(
+        row = self.store._sql(
             f"SELECT group_concat({self._PACKED_CODINGS}, '') FROM codings "
             f"WHERE code_id IN ({','.join('?' * len(codes))})", codes).fetchone()
         return bytes.fromhex(row[0] or "")
@@ -283,7 +283,7 @@ class Integration:
         codes = list(code_ids)
         if not codes:
             return []
-        return self.store.execute(
+        return self.store._sql(
             'SELECT document_id, code_id, coder_id, start, "end" FROM codings '
             f"WHERE code_id IN ({','.join('?' * len(codes))})", codes).fetchall()
 
@@ -292,7 +292,7 @@ class Integration:
         coders = list(coder_ids)
         if not coders:
             return []
-        return self.store.execute(
+        return self.store._sql(
             "SELECT coder_id, document_id, min(created_at) FROM codings WHERE coder_id IN "
             f"({','.join('?' * len(coders))}) GROUP BY coder_id, document_id", coders).fetchall()
 
@@ -303,7 +303,7 @@ class Integration:
         if not coders:
             return set()
         marks = ",".join("?" * len(coders))
-        rows = self.store.execute(
+        rows = self.store._sql(
             "SELECT d.id FROM documents d WHERE EXISTS (SELECT 1 FROM codings c WHERE "
             f"c.document_id = d.id AND c.coder_id IN ({marks})) OR EXISTS (SELECT 1 FROM "
             f"completions k WHERE k.document_id = d.id AND k.coder_id IN ({marks}))",
@@ -312,14 +312,14 @@ class Integration:
 
     def coders_with_codings(self) -> set[int]:
         """Ids of the coders who have at least one coding (stops at each one's first)."""
-        rows = self.store.execute(
+        rows = self.store._sql(
             "SELECT k.id FROM coders k WHERE EXISTS (SELECT 1 FROM codings c WHERE "
             "c.coder_id = k.id)")
         return {r[0] for r in rows}
 
     def speaker_roles(self) -> dict[tuple[int, str], str | None]:
         """Role of every (document id, speaker label) that the metadata named."""
-        rows = self.store.execute("SELECT document_id, label, role FROM speakers")
+        rows = self.store._sql("SELECT document_id, label, role FROM speakers")
         return {(d, label): role for d, label, role in rows}
 
 
