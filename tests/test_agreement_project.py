@@ -235,7 +235,7 @@ def test_only_documents_every_coder_finished_and_the_rest_explained(tiny):
     named = agreement(tiny, documents=["d1.txt"], coders=["ana", "ana", "ben"])
     assert named.coders == ("ana", "ben")
     assert [(x.document, x.reason) for x in named.left_out] == [
-        ("d2.txt", "not among --documents")]
+        ("d2.txt", "not among the documents chosen")]
     with pytest.raises(QualkitError, match="no document"):
         agreement(tiny, documents=["d2.txt"])
 
@@ -261,9 +261,9 @@ def test_default_coders_are_humans_with_codings(tiny):
         ({"coders": ["ana"]}, "at least 2 coders"),
         ({"coders": ["ana", "zed"]}, "unknown coder 'zed'"),
         ({"documents": ["nope.txt"]}, "unknown document 'nope.txt'"),
-        ({"overlap": 1.5}, "--overlap must lie between 0 and 1"),
+        ({"overlap": 1.5}, "^overlap must lie between 0 and 1"),
         ({"unit": "word"}, "unknown unit"),
-        ({"unit": "character", "n_boot": 10}, "use --unit segment"),
+        ({"unit": "character", "n_boot": 10}, "use unit segment"),
     ],
 )
 def test_bad_options_are_input_errors(tiny, options, message):

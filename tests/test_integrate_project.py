@@ -75,7 +75,7 @@ BAD_LINKS = [
     ("links:\n  - outcome: arrests\n    codes: [Warm handoff]\n",
      ["line 2", "outcome 'arrests'", "is not an outcome of run 'sample-nn'"]),
     ("run: other\nlinks:\n  - outcome: misd_arrests\n    codes: [Warm handoff]\n",
-     ["line 1", "run 'other'", "does not match --run"]),
+     ["line 1", "run 'other'", "does not match the run"]),
     ("links:\n  - outcome: misd_arrests\n    codes: [Warm handoff]\n    fit: agreement\n",
      ["line 4", "fit 'agreement'", "confirmation"]),
     ("links:\n  - outcome: misd_arrests\n    fit: expansion\n", ["line 2", "no `codes:`"]),

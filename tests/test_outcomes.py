@@ -225,7 +225,7 @@ def test_missing_file(tmp_path):
 def test_missing_columns_are_named(tmp_path):
     path = _write(tmp_path, _toy())
     assert_user_error(_match(path, covs="x,zz,ww"), "missing column(s)", "'zz'", "'ww'",
-                      "--covariates")
+                      "(covariates)")
 
 
 def test_treatment_must_be_binary(tmp_path):

@@ -148,8 +148,8 @@ def test_too_few_segments_is_refused_with_what_to_do(synthetic):
     with pytest.raises(QualkitError) as caught:
         _fit(synthetic, TopicOptions(min_topic_size=11, documents=("int_0.txt",)))
     assert str(caught.value).startswith("only 30 segments pass the filters; topic modelling "
-                                         "needs at least 33 (3 × --min-topic-size 11")
-    with pytest.raises(QualkitError, match=r"needs at least 90 .*lower --min-topic-size"):
+                                         "needs at least 33 (3 × min_topic_size 11")
+    with pytest.raises(QualkitError, match=r"needs at least 90 .*lower min_topic_size"):
         _fit(synthetic, TopicOptions(min_topic_size=30, documents=("int_0.txt",)))
     assert dump(synthetic) == before
 
@@ -183,9 +183,9 @@ def test_a_fit_with_only_outliers_says_so(synthetic):
 
 
 def test_bad_options_are_one_line_errors(synthetic):
-    for options, needle in ((TopicOptions(min_topic_size=1), "--min-topic-size"),
-                            (TopicOptions(nr_topics=1), "--nr-topics"),
-                            (TopicOptions(coverage_threshold=2), "--coverage-threshold")):
+    for options, needle in ((TopicOptions(min_topic_size=1), "^min_topic_size must"),
+                            (TopicOptions(nr_topics=1), "^nr_topics must"),
+                            (TopicOptions(coverage_threshold=2), "^coverage_threshold must")):
         with pytest.raises(QualkitError, match=needle):
             _fit(synthetic, options)
 

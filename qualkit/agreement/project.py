@@ -27,7 +27,7 @@ from qualkit.agreement.units import (
     pattern_counts,
     pattern_keys,
 )
-from qualkit.errors import InputError, QualkitError
+from qualkit.errors import InputError, ParameterError, QualkitError
 
 if TYPE_CHECKING:
     from qualkit.store import Store
@@ -232,15 +232,15 @@ def _check_options(unit: str, overlap: float, n_boot: int, ci_level: float) -> N
     if unit not in UNITS:
         raise InputError(f"unknown unit '{unit}'; use segment or character")
     if not 0.0 <= overlap <= 1.0:
-        raise InputError(f"--overlap must lie between 0 and 1, got {overlap}")
+        raise ParameterError("overlap", f"must lie between 0 and 1, got {overlap}")
     if unit == "character" and overlap:
-        raise InputError("--overlap applies to the segment unit only")
+        raise ParameterError("overlap", "applies to the segment unit only")
     if n_boot < 0:
-        raise InputError(f"--bootstrap must be a positive number of resamples, got {n_boot}")
+        raise ParameterError("n_boot", f"must be a positive number of resamples, got {n_boot}")
     if unit == "character" and n_boot:
         raise InputError(
             "bootstrap intervals need independent units, and neighbouring characters are not; "
-            "use --unit segment for intervals"
+            "use unit segment for intervals"
         )
     if not 0.0 < ci_level < 1.0:
         raise InputError(f"the confidence level must lie between 0 and 1, got {ci_level}")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from qualkit.agreement.units import MAX_CODERS, document_bases, segment_presence
-from qualkit.errors import InputError, QualkitError
+from qualkit.errors import InputError, ParameterError, QualkitError
 from qualkit.models import Code, Coder, Document
 from qualkit.store.spans import coding_rows, segment_rows
 
@@ -82,9 +82,9 @@ def choose_coders(store: Store, names: Sequence[str] | None = None) -> tuple[Cod
     if len(chosen) < 2:
         have = ", ".join(c.name for c in chosen) or "none"
         where = "" if names else " human coders with codings and finished documents"
-        raise InputError(
-            f"agreement needs at least 2 coders; got {len(chosen)}{where} ({have}); "
-            "name them with --coders a,b"
+        raise ParameterError(
+            "coders", f"agreement needs at least 2 coders; got {len(chosen)}{where} ({have}); "
+            "name them with {param} a,b"
         )
     if len(chosen) > MAX_CODERS:
         raise InputError(f"compare at most {MAX_CODERS} coders at once; got {len(chosen)}")
@@ -113,7 +113,7 @@ def compare(
             kept.append(document)
     if documents:
         named = set(documents)
-        left += [LeftOut(d.name, "not among --documents") for d in store.documents.list()
+        left += [LeftOut(d.name, "not among the documents chosen") for d in store.documents.list()
                  if d.name not in named]
     if not kept:
         names = ", ".join(c.name for c in chosen)
@@ -203,7 +203,7 @@ class SegmentUnits:
 def segment_units(store: Store, table: SpanTable, *, overlap: float = 0.0) -> SegmentUnits:
     """Which coder applied which code to which segment (see ``segment_presence``)."""
     if not 0.0 <= overlap <= 1.0:
-        raise InputError(f"--overlap must lie between 0 and 1, got {overlap}")
+        raise ParameterError("overlap", f"must lie between 0 and 1, got {overlap}")
     documents = table.comparison.documents
     seg = np.array(segment_rows(store, [d.id for d in documents]), dtype=np.int64).reshape(-1, 4)
     position = _lookup([d.id for d in documents], seg[:, 0])

@@ -12,7 +12,7 @@ import sys
 import click
 
 from qualkit import __version__
-from qualkit.errors import QualkitError
+from qualkit.errors import ParameterError, QualkitError
 
 # command name -> ("module:attribute" under qualkit.cli, one-line help shown by `qualkit --help`)
 _COMMANDS = {
@@ -59,13 +59,29 @@ class LazyGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl([(name, help_) for name, (_, help_) in _COMMANDS.items()])
 
+    def _flag(self, ctx: click.Context, param: str) -> str:
+        """The flag of the running command (or its subcommands) that feeds ``param``."""
+        name = ctx.invoked_subcommand
+        stack = [self.get_command(ctx, name)] if name else []
+        while stack:
+            command = stack.pop()
+            if isinstance(command, click.Group):
+                stack.extend(command.commands.values())
+            for option in getattr(command, "params", []):
+                if isinstance(option, click.Option) and option.name == param:
+                    return max(option.opts, key=len)
+        return "--" + param.replace("_", "-")
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except QualkitError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(f"qualkit: {exc}", err=True)
+            # The library names its parameters; here they become the flags the user typed.
+            message = exc.worded(self._flag(ctx, exc.param)) if isinstance(
+                exc, ParameterError) else str(exc)
+            click.echo(f"qualkit: {message}", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
             click.echo("qualkit: interrupted", err=True)

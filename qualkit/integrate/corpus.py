@@ -195,7 +195,7 @@ class Corpus:
         """Indexes of the top-level codes."""
         return [i for i in range(self.n_codes) if self.parent[i] < 0]
 
-    def code_index(self, name: str, *, option: str = "--codes") -> int:
+    def code_index(self, name: str, *, option: str = "codes") -> int:
         """Index of a code by name (case-insensitive), or a one-line error listing codes."""
         folded = {c.name.casefold(): i for i, c in enumerate(self.codes)}
         if name.strip().casefold() not in folded:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qualkit.errors import InputError
+from qualkit.errors import InputError, ParameterError
 from qualkit.integrate.corpus import Corpus, choose_scope, load_corpus
 from qualkit.integrate.quantitize import UNITS, _per_row, _presence
 from qualkit.integrate.stats import independence_test
@@ -95,7 +95,7 @@ def crosstab(store: Store, attribute: str, *, unit: str = "document",
         number of units per level.
     """
     if unit not in UNITS:
-        raise InputError(f"--unit must be one of {', '.join(UNITS)}, not '{unit}'")
+        raise ParameterError("unit", f"must be one of {', '.join(UNITS)}, not '{unit}'")
     corpus = load_corpus(store, choose_scope(store, coders, documents))
     values = unit_values(corpus, attribute, unit)
     present = _unit_presence(corpus, unit, rollup)

@@ -124,7 +124,7 @@ def _theme(store: Store, code: str | None, coders, documents, quotes: int) -> di
     corpus = load_corpus(store, choose_scope(store, coders, documents))
     name = code or DEFAULT_THEME
     try:
-        j = corpus.code_index(name, option="--code")
+        j = corpus.code_index(name, option="code")
     except InputError:
         if code is None:
             raise InputError(f"no code named '{DEFAULT_THEME}' in this codebook: name the theme "

@@ -35,18 +35,18 @@ def _spec(links: Any, documents_attr: str | None, outcomes_attr: str | None,
     overrides the one stored with the run's links."""
     spec = links if isinstance(links, LinksFile) else (load_links(links) if links else None)
     base = spec.groups if spec is not None else None
-    source = spec.source if spec is not None else "--group"
+    source = spec.source if spec is not None else "the grouping given"
     if base is None and stored:
         base = GroupSpec(stored["documents"], stored["outcomes"],
                          None if stored.get("map") is None else
                          {k: tuple(v) for k, v in stored["map"].items()}, 0)
         source = "the grouping stored with the links"
     if documents_attr is None and outcomes_attr is None and base is None:
-        raise InputError("name the variable on both sides: --group site=district (documents' "
+        raise InputError("name the variable on both sides: group site=district (documents' "
                          "attribute = outcome data column), or a `groups:` section in the links "
                          "file")
     if base is None or documents_attr or outcomes_attr or mapping is not None:
-        source = "--group/--map"
+        source = "the grouping given"
     return GroupSpec(documents_attr or (base.documents if base else ""),
                      outcomes_attr or (base.outcomes if base else ""),
                      mapping if mapping is not None else (base.mapping if base else None),

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from qualkit.errors import InputError
+from qualkit.errors import InputError, ParameterError
 from qualkit.integrate.corpus import Corpus, choose_scope, load_corpus
 from qualkit.integrate.crosstab import SPEAKER_ROLE, document_value
 from qualkit.integrate.quotes import QuoteFinder, theme_quotes
@@ -55,7 +55,7 @@ def joint_display(store: Store, run: str, *, links: Any = None,
         ``meta_inference``.
     """
     if quotes < 0:
-        raise InputError(f"--quotes must be 0 or more, not {quotes}")
+        raise ParameterError("quotes", f"must be 0 or more, not {quotes}")
     saved = saved_run(store, run)
     chosen = {link.outcome: link for link in current_links(store, saved, links)}
     corpus = load_corpus(store, choose_scope(store, coders, documents))

@@ -209,7 +209,7 @@ def parse_mapping(text: str) -> dict[str, tuple[str, ...]]:
         if not part.strip():
             continue
         if "=" not in part:
-            raise InputError(f"--map entry '{part.strip()}' has no '='; write "
+            raise InputError(f"map entry '{part.strip()}' has no '='; write "
                              "'document value=outcome value;...'")
         left, right = part.split("=", 1)
         out[left.strip()] = tuple(v.strip() for v in right.split("|") if v.strip())

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qualkit.errors import InputError
+from qualkit.errors import ParameterError
 from qualkit.integrate.corpus import Corpus, choose_scope, load_corpus
 from qualkit.integrate.tables import make_table
 
@@ -92,9 +92,9 @@ def code_matrix(store: Store, *, by: str = "document", measure: str = "count",
         code; provenance in ``attrs``.
     """
     if by not in BY:
-        raise InputError(f"--by must be one of {', '.join(BY)}, not '{by}'")
+        raise ParameterError("by", f"must be one of {', '.join(BY)}, not '{by}'")
     if measure not in MEASURES:
-        raise InputError(f"--measure must be one of {', '.join(MEASURES)}, not '{measure}'")
+        raise ParameterError("measure", f"must be one of {', '.join(MEASURES)}, not '{measure}'")
     corpus = load_corpus(store, choose_scope(store, coders, documents))
     columns = _columns(corpus, rollup)
     labels, owner, totals = _row_labels(corpus, by)
@@ -133,7 +133,7 @@ def cooccurrence(store: Store, *, unit: str = "segment", coders: Sequence[str] |
         ``both`` then ``jaccard``, descending. ``attrs["matrix"]`` holds the square count matrix.
     """
     if unit not in UNITS:
-        raise InputError(f"--unit must be one of {', '.join(UNITS)}, not '{unit}'")
+        raise ParameterError("unit", f"must be one of {', '.join(UNITS)}, not '{unit}'")
     corpus = load_corpus(store, choose_scope(store, coders, documents))
     columns = _columns(corpus, rollup)
     present = _presence(corpus, rollup)[:, columns]

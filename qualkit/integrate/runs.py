@@ -71,7 +71,7 @@ def resolve_links(store: Store, run: SavedRun, spec: LinksFile) -> list[Link]:
     """
     if spec.run is not None and spec.run != run.name:
         raise InputError(located(spec.source, f"run '{spec.run}' (field `run`) does not match "
-                                 f"--run '{run.name}'; fix one of them", line=spec.run_line))
+                                 f"the run '{run.name}'; fix one of them", line=spec.run_line))
     codes = code_ids_by_name(store)
     names = [c.name for c in store.codes.list()]
     out = []

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qualkit.errors import InputError
+from qualkit.errors import InputError, ParameterError
 from qualkit.integrate.corpus import Corpus, choose_scope, load_corpus
 from qualkit.integrate.tables import make_table, private_file
 
@@ -100,11 +100,11 @@ def saturation_point(sets: Sequence[set], *, base: int = 4, run: int = 2,
 
 def _check(base: int, run: int, threshold: float) -> None:
     if base < 1:
-        raise InputError(f"--base must be at least 1 document, not {base}")
+        raise ParameterError("base", f"must be at least 1 document, not {base}")
     if run < 1:
-        raise InputError(f"--run must be at least 1 document, not {run}")
+        raise ParameterError("run", f"must be at least 1 document, not {run}")
     if not 0 <= threshold < 1:
-        raise InputError(f"--threshold must be a share between 0 and 1 (e.g. 0.05), not "
+        raise ParameterError("threshold", f"must be a share between 0 and 1 (e.g. 0.05), not "
                          f"{threshold}")
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from qualkit.errors import InputError, located
+from qualkit.errors import InputError, ParameterError, located
 
 # A categorical column with more levels than this is almost always an id or a numeric column with
 # a stray text entry; dummy-coding it would silently blow up the propensity model.
@@ -172,10 +172,8 @@ def code_treatment(
     else:
         matches = [v for v in values if str(v) == str(treated_value) or _num_eq(v, treated_value)]
         if not matches:
-            raise InputError(
-                located(source, f"--treated-value '{treated_value}' is not a value of "
-                        f"'{column}' (values: {values[0]}, {values[1]})")
-            )
+            raise ParameterError("treated_value", f"'{treated_value}' is not a value of "
+                                 f"'{column}' (values: {values[0]}, {values[1]})", where=source)
         treated = matches[0]
     control = values[0] if treated == values[1] else values[1]
     treat = (series == treated).to_numpy().astype(np.int8)
@@ -339,9 +337,10 @@ def prepare_cohort(
         data = read_table(data)
     source = source or "<data>"
     if not covariates:
-        raise InputError(located(source, "no covariates given; pass --covariates a,b,..."))
-    roles = {"--id": [id_col], "--treatment": [treatment], "--covariates": covariates,
-             "--outcomes": outcomes, "--exact": exact}
+        raise ParameterError("covariates", "is empty; name the columns to balance on",
+                             where=source)
+    roles = {"id_col": [id_col], "treatment": [treatment], "covariates": covariates,
+             "outcomes": outcomes, "exact": exact}
     _check_columns(data, source, roles)
     used = list(dict.fromkeys([treatment, *covariates, *exact, *outcomes]))
     df, n_dropped = _handle_missing(data, source, used, dropna)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qualkit.errors import InputError
+from qualkit.errors import ParameterError
 
 ORDERS = ("largest", "smallest", "random", "data")
 
@@ -145,11 +145,11 @@ def _pick(pool: _Pool, lo: int, hi: int, d: float, caliper: float | None) -> int
 def _validate(ratio: int, order: str, caliper: float | None) -> None:
     """Refuse option values that have no meaning."""
     if ratio < 1:
-        raise InputError(f"--ratio must be a whole number of at least 1, not {ratio}")
+        raise ParameterError("ratio", f"must be a whole number of at least 1, not {ratio}")
     if order not in ORDERS:
-        raise InputError(f"--order must be one of {', '.join(ORDERS)}, not '{order}'")
+        raise ParameterError("order", f"must be one of {', '.join(ORDERS)}, not '{order}'")
     if caliper is not None and not caliper > 0:
-        raise InputError(f"--caliper must be a positive number of standard deviations, not "
+        raise ParameterError("caliper", f"must be a positive number of standard deviations, not "
                          f"{caliper}")
 
 

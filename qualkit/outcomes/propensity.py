@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qualkit.errors import InputError, located
+from qualkit.errors import InputError, ParameterError, located
 
 DISTANCES = ("score", "logit")
 
@@ -200,7 +200,7 @@ def fit_propensity(
         InputError: Collinear covariates, perfect separation or no overlap.
     """
     if distance not in DISTANCES:
-        raise InputError(f"--distance must be one of {', '.join(DISTANCES)}, not '{distance}'")
+        raise ParameterError("distance", f"must be one of {', '.join(DISTANCES)}, not '{distance}'")
     z, mean, scale = _standardize(design)
     _check_collinear(z, names, source)
     beta, converged, separated = _fit_logit(z, treat)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
-from qualkit.errors import QualkitError
+from qualkit.errors import ParameterError, QualkitError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -139,13 +139,13 @@ def check_corpus(texts: Sequence[str], *, min_topic_size: int, what: str = "segm
     if count == 0:
         raise QualkitError(
             f"no {what} to model: import transcripts, choose other documents, or lower "
-            "--min-words (interviewer and facilitator turns are left out)"
+            "min_words (interviewer and facilitator turns are left out)"
         )
     if count < needed:
         raise QualkitError(
             f"only {count} {what} pass the filters; topic modelling needs at least {needed} "
-            f"({UNITS_PER_TOPIC} × --min-topic-size {min_topic_size}, and at least {MIN_UNITS}): "
-            "lower --min-topic-size, choose more documents or lower --min-words"
+            f"({UNITS_PER_TOPIC} × min_topic_size {min_topic_size}, and at least {MIN_UNITS}): "
+            "lower min_topic_size, choose more documents or lower min_words"
         )
     if distinct < needed:
         same = "all the same text" if distinct == 1 else f"only {distinct} different texts"
@@ -189,7 +189,7 @@ def _fit_error(count: int, exc: Exception) -> str:
         return (f"the {count} segments hold no words but stop words, so topics cannot be "
                 "described: choose other documents")
     first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return (f"BERTopic could not fit {count} segments ({first}); lower --min-topic-size or "
+    return (f"BERTopic could not fit {count} segments ({first}); lower min_topic_size or "
             "choose more documents")
 
 
@@ -208,9 +208,9 @@ def _result(model, labels, probabilities, n_keywords: int) -> FitResult:
 def check_found(result: FitResult, *, min_topic_size: int) -> None:
     """A fit in which every unit is an outlier is a failure the user must hear about."""
     if not result.topic_ids:
-        raise QualkitError(
-            f"no topics found: all {len(result.labels)} segments are outliers; lower "
-            f"--min-topic-size (now {min_topic_size}) or choose more documents"
+        raise ParameterError(
+            "min_topic_size", f"no topics found: all {len(result.labels)} segments are outliers; "
+            f"lower {{param}} (now {min_topic_size}) or choose more documents"
         )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
-from qualkit.errors import QualkitError
+from qualkit.errors import ParameterError, QualkitError
 from qualkit.topics.embed import BATCH_SIZE, Embedder, PackagedModel
 from qualkit.topics.mapping import COVERAGE_THRESHOLD, SIMILARITY_THRESHOLD
 
@@ -58,17 +58,17 @@ class TopicOptions:
     def check(self) -> None:
         """Raise a one-line QualkitError naming the option that is out of range."""
         if self.min_topic_size < 2:
-            raise QualkitError("--min-topic-size must be at least 2")
+            raise ParameterError("min_topic_size", "must be at least 2")
         if self.nr_topics is not None and self.nr_topics != "auto" and (
             not isinstance(self.nr_topics, int) or self.nr_topics < 2
         ):
-            raise QualkitError("--nr-topics must be a whole number of at least 2, or 'auto'")
+            raise ParameterError("nr_topics", "must be a whole number of at least 2, or 'auto'")
         if self.min_words < 0:
-            raise QualkitError("--min-words cannot be negative")
+            raise ParameterError("min_words", "cannot be negative")
         if not -1 <= self.similarity_threshold <= 1:
-            raise QualkitError("--similarity-threshold must lie between -1 and 1")
+            raise ParameterError("similarity_threshold", "must lie between -1 and 1")
         if not 0 <= self.coverage_threshold <= 1:
-            raise QualkitError("--coverage-threshold must lie between 0 and 1")
+            raise ParameterError("coverage_threshold", "must lie between 0 and 1")
         if not (1 <= self.n_quotes <= 20 and 1 <= self.n_keywords <= 30):
             raise QualkitError("keep 1–20 quotes and 1–30 keywords per topic")
 
