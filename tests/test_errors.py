@@ -24,7 +24,7 @@ def test_a_parameter_error_is_an_input_error_worded_either_way():
 
 
 def test_library_calls_name_parameters_not_flags():
-    with pytest.raises(ParameterError, match="^min_topic_size must be at least 2$"):
+    with pytest.raises(ParameterError, match=r"^min_topic_size must be at least 2$"):
         TopicOptions(min_topic_size=1).check()
     with pytest.raises(ParameterError, match=r"treated_value 'maybe' is not a value") as info:
         prepare_cohort(str(COHORT), treatment="treated", covariates=COVS.split(","),

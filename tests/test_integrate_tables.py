@@ -201,7 +201,7 @@ def test_saturation_of_a_project_follows_the_interview_dates(tiny):
     assert summary["point"] == 2 and summary["base_codes"] == 1
     assert {s["order"] for s in df.attrs["saturation"]} == {"interview order", "coder ana",
                                                            "coder ben"}
-    with pytest.raises(InputError, match="^threshold must"):
+    with pytest.raises(InputError, match=r"^threshold must"):
         table(tiny, saturation, threshold=1.5)
 
 
