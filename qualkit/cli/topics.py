@@ -11,6 +11,10 @@ import click
 
 from qualkit.cli._common import PROJECT, echo_json, open_store, table, warn
 from qualkit.errors import InputError, QualkitError
+from qualkit.topics.pipeline import TopicOptions
+
+# The defaults live once, on TopicOptions; the flags show them.
+DEFAULTS = TopicOptions()
 
 RUN = click.argument("run", metavar="RUN")
 TOPIC = click.argument("topic", type=int)
@@ -44,21 +48,23 @@ def topics() -> None:
 
 @topics.command()
 @PROJECT
-@click.option("--min-topic-size", type=int, default=25, show_default=True,
+@click.option("--min-topic-size", type=int, default=DEFAULTS.min_topic_size, show_default=True,
               help="Smallest topic (HDBSCAN cluster); larger gives fewer, broader topics.")
 @click.option("--nr-topics", help="Merge topics down to this many (a number, or 'auto').")
-@click.option("--seed", type=int, default=42, show_default=True,
+@click.option("--seed", type=int, default=DEFAULTS.seed, show_default=True,
               help="Random seed of UMAP: the same seed gives the same topics.")
 @click.option("--documents", "documents", multiple=True,
               help="Only these documents (repeatable, or comma-separated names).")
 @click.option("--turns", is_flag=True, help="Model whole speaker turns instead of segments.")
-@click.option("--min-words", type=int, default=5, show_default=True,
+@click.option("--min-words", type=int, default=DEFAULTS.min_words, show_default=True,
               help="Leave out segments with fewer words.")
 @click.option("--include-researchers", is_flag=True,
               help="Keep the interviewer's and facilitator's turns.")
-@click.option("--similarity-threshold", type=float, default=0.45, show_default=True,
+@click.option("--similarity-threshold", type=float, default=DEFAULTS.similarity_threshold,
+              show_default=True,
               help="Candidate new theme: similarity to the closest code below this …")
-@click.option("--coverage-threshold", type=float, default=0.20, show_default=True,
+@click.option("--coverage-threshold", type=float, default=DEFAULTS.coverage_threshold,
+              show_default=True,
               help="… and coverage by human coders below this.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run as JSON.")
 @click.option("--markdown", type=click.Path(dir_okay=False), help="Write a Markdown summary.")
