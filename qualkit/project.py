@@ -220,6 +220,81 @@ class Project:
         """A saved matching run."""
         return self.store.runs.outcome_run(name)
 
+    # -- integration: themes beside outcomes (options as in :mod:`qualkit.integrate`) ----------
+
+    def code_matrix(self, **options: Any):
+        """Document (or speaker) x code matrix: ``by``, ``measure``, ``coders``, ``documents``."""
+        from qualkit.integrate import code_matrix
+
+        return code_matrix(self.store, **options)
+
+    def cooccurrence(self, **options: Any):
+        """Pairs of codes present in the same units, with counts and Jaccard."""
+        from qualkit.integrate import cooccurrence
+
+        return cooccurrence(self.store, **options)
+
+    def crosstab(self, attribute: str, **options: Any):
+        """Code x document-attribute crosstab with a test of independence per code."""
+        from qualkit.integrate import crosstab
+
+        return crosstab(self.store, attribute, **options)
+
+    def saturation(self, **options: Any):
+        """The saturation curve and point (Guest, Namey & Chen 2020)."""
+        from qualkit.integrate import saturation
+
+        return saturation(self.store, **options)
+
+    def joint_display(self, run: str, **options: Any):
+        """One row per outcome of the saved run ``run``, with linked themes and quotes."""
+        from qualkit.integrate import joint_display
+
+        return joint_display(self.store, run, **options)
+
+    def quote_matrix(self, **options: Any):
+        """Theme x group (role by default) matrix of representative quotes."""
+        from qualkit.integrate import quote_matrix
+
+        return quote_matrix(self.store, **options)
+
+    def equity(self, run: str, by: str, **options: Any):
+        """Effects of the saved run ``run`` by subgroup ``by``, beside a theme's voices."""
+        from qualkit.integrate import equity
+
+        return equity(self.store, run, by, **options)
+
+    # -- exchange with other programs ------------------------------------------------------------
+
+    def coded_segments(self, *, coders: Sequence[str] | None = None,
+                       codes: Sequence[str] | None = None) -> pd.DataFrame:
+        """Every coding with its text and provenance, as the segment exports write it."""
+        import pandas as pd
+
+        from qualkit.exchange import coded_segments
+
+        columns, rows = coded_segments(self.store, coders=list(coders) if coders else None,
+                                       codes=list(codes) if codes else None)
+        return pd.DataFrame(rows, columns=columns)
+
+    def export_refi(self, path: PathLike, *, coders: Sequence[str] | None = None):
+        """Write the project as a REFI-QDA ``.qdpx`` for ATLAS.ti, NVivo, MAXQDA, QualCoder."""
+        from qualkit.exchange import export_qdpx
+
+        return export_qdpx(self.store, path, coders=list(coders) if coders else None)
+
+    def import_refi(self, path: PathLike, **options: Any):
+        """Bring a ``.qdpx`` from another program in: all of it, or nothing on a refusal."""
+        from qualkit.exchange import import_refi
+
+        return import_refi(self.store, path, **options)
+
+    def merge(self, paths: Sequence[PathLike], *, dry_run: bool = False):
+        """Merge coders' project files into this (master) project, in one transaction."""
+        from qualkit.exchange import merge_projects
+
+        return merge_projects(self.store, list(paths), dry_run=dry_run)
+
     # -- names to ids ---------------------------------------------------------------------------
 
     def _document(self, name: str) -> Document:

@@ -71,3 +71,24 @@ def test_exports_are_private(project, tmp_path):
     project.export_codings(out, with_text=True)
     assert out.stat().st_mode & 0o777 == 0o600
     assert project.documents()["document"].tolist().count(DOC) == 1
+
+
+def test_integration_and_exchange_through_the_front_door(tmp_path):
+    from qualkit.integrate import code_matrix, joint_display
+
+    from .integrate_helpers import RUN, build_sample
+
+    path = build_sample(tmp_path / "sample.qualkit")
+    with Project.open(path) as project:
+        joint = project.joint_display(RUN, quotes=1)
+        assert joint.equals(joint_display(project.store, RUN, quotes=1))
+        assert project.code_matrix(by="document").equals(code_matrix(project.store))
+        segments = project.coded_segments(coders=["ana"], codes=["Warm handoff"])
+        assert len(segments) > 0 and set(segments["coder"]) == {"ana"}
+        assert set(segments["code"]) == {"Warm handoff"}
+        project.export_refi(tmp_path / "p.qdpx")
+        everyone, ana = len(project.codings()), len(project.codings(coder="ana"))
+    with Project.create(tmp_path / "copy.qualkit") as copy:
+        report = copy.import_refi(tmp_path / "p.qdpx")
+        assert report.codings_added == everyone
+        assert len(copy.codings(coder="ana")) == ana
