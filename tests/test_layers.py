@@ -81,8 +81,8 @@ def violations(path: Path, source: str) -> list[str]:
             out.append(f"{where}:{imp.line}: the domain imports the TUI")
         if _under(imp.module, "cli") and not _under(module, "cli", "__main__"):
             out.append(f"{where}:{imp.line}: imports the CLI")
-        if _under(imp.module, "store", "cli", "tui") and _under(module, "agreement.stats",
-                                                                 "outcomes"):
+        if _under(imp.module, "store", "cli", "tui") and _under(
+                module, "agreement.stats", "integrate.stats", "outcomes"):
             out.append(f"{where}:{imp.line}: a statistics package reads the project")
         if root == "sqlite3" and not _under(module, "store"):
             out.append(f"{where}:{imp.line}: sqlite3 outside qualkit.store")
