@@ -113,6 +113,10 @@ async def test_map_and_dismiss_with_keys(synthetic):
             str(app.store.codes.by_name("Gardening").id))
         await pilot.press("enter")
         await pilot.pause()
+        with Store.open(synthetic) as store:  # `m` mapped it before `x` dismisses it
+            row = store.topics.topic(screen.report.run.id, screen.report.topics[garden].id)
+            assert row.status == "mapped"
+            assert row.target_code_id == store.codes.by_name("Gardening").id
         await pilot.press("x")
         await pilot.pause()
         with Store.open(synthetic) as store:
