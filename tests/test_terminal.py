@@ -46,7 +46,8 @@ class Terminal:
                     self.seen += os.read(self.master, 65536).decode("utf-8", "replace")
                 except OSError:  # the child closed the terminal
                     break
-        raise AssertionError(f"never saw {pattern!r}; screen text:\n{ANSI.sub('', self.seen)[-2000:]}")
+        text = ANSI.sub("", self.seen)[-2000:]
+        raise AssertionError(f"never saw {pattern!r}; screen text:\n{text}")
 
     def send(self, keys: str) -> None:
         os.write(self.master, keys.encode())
