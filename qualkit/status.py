@@ -13,10 +13,11 @@ def project_status(store: Store) -> dict[str, Any]:
     counts = store.counts()
     names = {d.id: d.name for d in store.documents.list()}
     by_coder = store.codings.counts_by_coder()
+    coverage = store.codings.coverage_by_coder()
     completion = []
     for coder in store.codings.coders():
         done = sorted(names[i] for i in store.codings.completed(coder.id))
-        coded = sum(store.codings.coded_segment_counts(coder.id).values())
+        coded = sum(coverage.get(coder.id, {}).values())
         completion.append(
             {
                 "coder": coder.name,

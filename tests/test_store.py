@@ -144,3 +144,41 @@ def test_coded_segment_counts_match_the_definition(tmp_path_factory, data):
             any(a < e and s < min(a + n, 200) for a, n in spans) for s, e in pairwise(bounds)
         )
         assert store.codings.coded_segment_counts(coder.id).get(1, 0) == expected
+
+
+def test_progress_is_cached_and_follows_every_change(tmp_path, monkeypatch):
+    """`coverage` keeps codings counts by trigger and the progress figure by version: a second
+    read sweeps nothing, and a coding, a deletion or a new segmentation is seen at once."""
+    from qualkit.store.codings import Codings
+
+    path = tmp_path / "p.qualkit"
+    with Store.create(path) as store, store.atomic():
+        store._sql("INSERT INTO documents (name, text, sha256, format, imported_at) "
+                   "VALUES ('d', ?, '', 'txt', '')", ["x" * 100])
+        store.documents._insert_segments(1, "x" * 100, [(i, 0, None, 10 * i, 10 * i + 10)
+                                                         for i in range(10)])
+        store._sql("INSERT INTO codes (name, created_at) VALUES ('c', '')")
+        ana = store.codings.ensure_coder("ana").id
+        store.codings.add_many([(1, 1, ana, 0, 15), (1, 1, ana, 50, 55)])
+    sweeps = []
+    real = Codings._sweep
+    monkeypatch.setattr(Codings, "_sweep", lambda self, *a: sweeps.append(a) or real(self, *a))
+    with Store.open(path) as store:
+        assert store.codings.coded_segment_counts(ana) == {1: 3}
+        assert store.codings.counts_by_coder() == {"ana": 2}
+        assert len(sweeps) == 1
+    with Store.open(path) as store:  # another process: served from the file's cache
+        assert store.codings.coded_segment_counts(ana) == {1: 3}
+        assert len(sweeps) == 1
+        with store.atomic():
+            store.codings.add_many([(1, 1, ana, 95, 100)])
+        assert store.codings.coded_segment_counts(ana) == {1: 4}
+        with store.atomic():
+            store.codings.delete_many([c.id for c in store.codings.all() if c.start == 0])
+        assert store.codings.coded_segment_counts(ana) == {1: 2}
+        assert store.codings.counts_by_coder() == {"ana": 2}
+        with store.atomic():  # same count of segments, other bounds: (0-50) (50-100)
+            store._sql("DELETE FROM segments")
+            store.documents._insert_segments(1, "x" * 100, [(0, 0, None, 0, 50),
+                                                             (1, 0, None, 50, 100)])
+        assert store.codings.coded_segment_counts(ana) == {1: 1}

@@ -16,7 +16,7 @@ import numpy as np
 from qualkit.agreement.units import MAX_CODERS, document_bases, segment_presence
 from qualkit.errors import InputError, ParameterError, QualkitError
 from qualkit.models import Code, Coder, Document
-from qualkit.store.spans import coding_rows, segment_rows
+from qualkit.store.spans import coding_array, segment_array
 
 if TYPE_CHECKING:
     from qualkit.store import Store
@@ -158,8 +158,7 @@ def span_table(
     documents = comparison.documents
     codes = tuple(store.codes.list() if codes is None else codes)
     bases = document_bases([d.length for d in documents])
-    rows = coding_rows(store, [d.id for d in documents], [c.id for c in comparison.coders])
-    found = np.array(rows, dtype=np.int64).reshape(-1, 5)
+    found = coding_array(store, [d.id for d in documents], [c.id for c in comparison.coders])
     code = _lookup([c.id for c in codes], found[:, 1])
     coder = _lookup([c.id for c in comparison.coders], found[:, 2])
     base = bases[_lookup([d.id for d in documents], found[:, 0])]
@@ -205,7 +204,7 @@ def segment_units(store: Store, table: SpanTable, *, overlap: float = 0.0) -> Se
     if not 0.0 <= overlap <= 1.0:
         raise ParameterError("overlap", f"must lie between 0 and 1, got {overlap}")
     documents = table.comparison.documents
-    seg = np.array(segment_rows(store, [d.id for d in documents]), dtype=np.int64).reshape(-1, 4)
+    seg = segment_array(store, [d.id for d in documents])
     position = _lookup([d.id for d in documents], seg[:, 0])
     seg = seg[np.lexsort((seg[:, 3], seg[:, 2], position))]  # documents in comparison order
     base = table.bases[np.sort(position)]

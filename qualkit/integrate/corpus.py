@@ -21,6 +21,7 @@ import numpy as np
 
 from qualkit.errors import InputError
 from qualkit.models import Code, Coder, Document
+from qualkit.store.spans import coding_array
 
 if TYPE_CHECKING:
     from qualkit.store import Store
@@ -264,14 +265,6 @@ def _lookup(mapping: dict[int, int]) -> np.ndarray:
     return out
 
 
-def _ints(rows, width: int) -> np.ndarray:
-    """Integer rows as an (n, width) array, without a Python object per number."""
-    import itertools
-
-    flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64)
-    return flat.reshape(-1, width)
-
-
 def _speakers(store: Store, docs: list[Document], doc_lookup: np.ndarray,
               labels: list[tuple]) -> list[Speaker]:
     """Every (document, label) speaker, with its role and whether it is the research team."""
@@ -291,22 +284,9 @@ def _spans(store: Store, scope: Scope, doc_lookup: np.ndarray, code_lookup: np.n
     coder_lookup = _lookup({c.id: j for j, c in enumerate(scope.coders)})
     document_ids = np.flatnonzero(doc_lookup >= 0).tolist()
     coder_ids = [c.id for c in scope.coders]
-    blob = store.integration.packed_codings(document_ids, coder_ids,
-                                            max(d.length for d in scope.documents))
-    if blob is not None:
-        document, code_id, coder, start, end = unpack_codings(blob)
-    else:
-        rows = store.integration.coding_rows(document_ids, coder_ids)
-        document, code_id, coder, start, end = _ints(rows, 5).T
+    document, code_id, coder, start, end = coding_array(store, document_ids, coder_ids).T
     return spans_array(document, code_id, coder, start, end, doc_lookup, code_lookup,
                        coder_lookup, bases)
-
-
-def unpack_codings(blob: bytes) -> tuple[np.ndarray, ...]:
-    """``(document_id, code_id, coder_id, start, end)`` arrays from the store's packed form."""
-    packed = _unpack(blob)
-    return (packed[:, 0] >> 32, (packed[:, 0] >> 16) & 0xFFFF, packed[:, 0] & 0xFFFF,
-            packed[:, 1] >> 32, packed[:, 1] & 0xFFFFFFFF)
 
 
 def spans_array(document: np.ndarray, code_id: np.ndarray, coder: np.ndarray, start: np.ndarray,

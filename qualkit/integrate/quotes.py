@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qualkit.integrate.corpus import Corpus, _lookup, unpack_codings
+from qualkit.integrate.corpus import Corpus, _lookup
+from qualkit.store.spans import code_array
 
 if TYPE_CHECKING:
     from qualkit.store import Store
@@ -112,14 +113,7 @@ class QuoteFinder:
             coder_ids = np.array([k.id for k in c.scope.coders], dtype=np.int64)
             return rows[:, 4], ids[rows[:, 2]], coder_ids[rows[:, 3]], rows[:, 0], rows[:, 1]
         ids = [c.codes[j].id for j in theme]
-        blob = self.store.integration.packed_code_rows(
-            ids, max((d.length for d in c.docs), default=0))
-        if blob is not None:
-            document, code_id, coder, start, end = unpack_codings(blob)
-        else:
-            rows = self.store.integration.code_rows(ids)
-            document, code_id, coder, start, end = (
-                np.array([r[k] for r in rows], dtype=np.int64) for k in range(5))
+        document, code_id, coder, start, end = code_array(self.store, ids).T
         doc_lookup = _lookup({d.id: i for i, d in enumerate(c.docs)})
         doc = np.where(document < len(doc_lookup),
                        doc_lookup[np.minimum(document, len(doc_lookup) - 1)], -1)

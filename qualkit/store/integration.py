@@ -201,49 +201,6 @@ class Integration:
                 "ORDER BY document_id, start, ordinal", chunk).fetchall()
         return rows
 
-    def coding_rows(self, document_ids: Sequence[int], coder_ids: Sequence[int]) -> list[tuple]:
-        """``(document_id, code_id, coder_id, start, end)`` of the coders' codings in the
-        documents (plain rows: see :meth:`packed_codings` for the fast form)."""
-        coders = list(coder_ids)
-        if not coders:
-            return []
-        marks = ",".join("?" * len(coders))
-        rows: list[tuple] = []
-        for chunk in _chunks(document_ids):
-            rows += self.store._sql(
-                'SELECT document_id, code_id, coder_id, start, "end" FROM codings '
-                f"WHERE document_id IN ({','.join('?' * len(chunk))}) AND coder_id IN ({marks})",
-                [*chunk, *coders]).fetchall()
-        return rows
-
-    # Reading 600,000 codings as Python tuples costs a second; packed two 64-bit integers a row
-    # and hex-encoded in SQLite, the same rows arrive as one string in about a third of that.
-    _PACKED_CODINGS = ("printf('%016x%016x', (document_id << 32) | (code_id << 16) | coder_id, "
-                       '(start << 32) | "end")')
-
-    def packed_codings(self, document_ids: Sequence[int], coder_ids: Sequence[int],
-                       max_length: int) -> bytes | None:
-        """The coders' codings in the documents as big-endian int64 pairs:
-        ``(document_id << 32 | code_id << 16 | coder_id, start << 32 | end)``.
-
-        Returns ``None`` when an id or offset does not fit (then use :meth:`coding_rows`).
-        """
-        coders = list(coder_ids)
-        limits = self.store._sql(
-            "SELECT (SELECT coalesce(max(id), 0) FROM documents), (SELECT coalesce(max(id), 0) "
-            "FROM codes), (SELECT coalesce(max(id), 0) FROM coders)").fetchone()
-        if not coders or limits[0] >= 2**31 or max(limits[1:]) >= 2**16 or max_length >= 2**31:
-            return None
-        marks = ",".join("?" * len(coders))
-        parts = []
-        for chunk in _chunks(document_ids):
-            row = self.store._sql(
-                f"SELECT group_concat({self._PACKED_CODINGS}, '') FROM codings WHERE "
-                f"document_id IN ({','.join('?' * len(chunk))}) AND coder_id IN ({marks})",
-                [*chunk, *coders]).fetchone()
-            parts.append(row[0] or "")
-        return bytes.fromhex("".join(parts))
-
     def packed_segments(self, document_ids: Sequence[int]) -> tuple[bytes, list[tuple]]:
         """Segments as big-endian int64 pairs ``(document_id << 32 | speaker, start << 32 |
         end)`` (in no particular order), where ``speaker`` indexes the returned list of
@@ -261,31 +218,6 @@ class Integration:
                 f"SELECT DISTINCT document_id, speaker FROM segments WHERE document_id IN "
                 f"({marks}) ORDER BY document_id, speaker", chunk).fetchall()
         return bytes.fromhex("".join(parts)), speakers
-
-    def packed_code_rows(self, code_ids: Sequence[int], max_length: int) -> bytes | None:
-        """Every coder's codings of the codes, packed as :meth:`packed_codings` (to tell
-        which passages several coders, or the consensus, agree on); ``None`` when ids or
-        offsets do not fit."""
-        codes = list(code_ids)
-        limits = self.store._sql(
-            "SELECT (SELECT coalesce(max(id), 0) FROM documents), (SELECT coalesce(max(id), 0) "
-            "FROM codes), (SELECT coalesce(max(id), 0) FROM coders)").fetchone()
-        if limits[0] >= 2**31 or max(limits[1:]) >= 2**16 or max_length >= 2**31:
-            return None
-        row = self.store._sql(
-            f"SELECT group_concat({self._PACKED_CODINGS}, '') FROM codings "
-            f"WHERE code_id IN ({','.join('?' * len(codes))})", codes).fetchone()
-        return bytes.fromhex(row[0] or "")
-
-    def code_rows(self, code_ids: Sequence[int]) -> list[tuple]:
-        """``(document_id, code_id, coder_id, start, end)`` of every coder's codings of the
-        codes."""
-        codes = list(code_ids)
-        if not codes:
-            return []
-        return self.store._sql(
-            'SELECT document_id, code_id, coder_id, start, "end" FROM codings '
-            f"WHERE code_id IN ({','.join('?' * len(codes))})", codes).fetchall()
 
     def first_codings(self, coder_ids: Sequence[int]) -> list[tuple]:
         """``(coder_id, document_id, time of the coder's first coding there)``."""

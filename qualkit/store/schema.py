@@ -248,6 +248,43 @@ CREATE TABLE suggestion_reviews (
 );
 """
 
+# Per coder and document: how many codings, and a version that every change of them bumps, kept
+# by triggers so that bulk imports, merges and re-anchoring count as well as the workbench.
+# `coded_segments` caches the progress figure for (version, segmentation) `coded_key`: status
+# recomputes only the pairs that changed since, where it used to sweep every coding.
+M007_COVERAGE = """
+CREATE TABLE coverage (
+    coder_id INTEGER NOT NULL,
+    document_id INTEGER NOT NULL,
+    codings INTEGER NOT NULL DEFAULT 0,
+    version INTEGER NOT NULL DEFAULT 0,
+    coded_segments INTEGER,
+    coded_key TEXT,
+    PRIMARY KEY (coder_id, document_id)
+) WITHOUT ROWID;
+INSERT INTO coverage (coder_id, document_id, codings, version)
+    SELECT coder_id, document_id, count(*), 1 FROM codings GROUP BY coder_id, document_id;
+CREATE TRIGGER coverage_insert AFTER INSERT ON codings BEGIN
+    INSERT INTO coverage (coder_id, document_id, codings, version)
+        VALUES (new.coder_id, new.document_id, 1, 1)
+        ON CONFLICT (coder_id, document_id)
+        DO UPDATE SET codings = codings + 1, version = version + 1;
+END;
+CREATE TRIGGER coverage_delete AFTER DELETE ON codings BEGIN
+    UPDATE coverage SET codings = codings - 1, version = version + 1
+        WHERE coder_id = old.coder_id AND document_id = old.document_id;
+END;
+CREATE TRIGGER coverage_update AFTER UPDATE OF document_id, coder_id, start, "end" ON codings
+BEGIN
+    UPDATE coverage SET codings = codings - 1, version = version + 1
+        WHERE coder_id = old.coder_id AND document_id = old.document_id;
+    INSERT INTO coverage (coder_id, document_id, codings, version)
+        VALUES (new.coder_id, new.document_id, 1, 1)
+        ON CONFLICT (coder_id, document_id)
+        DO UPDATE SET codings = codings + 1, version = version + 1;
+END;
+"""
+
 
 def register(migrations) -> None:
     """Attach qualkit's migrations, in order, to a ``sqlite_utils.Migrations`` set."""
@@ -275,3 +312,7 @@ def register(migrations) -> None:
         from qualkit.store.integration import M006_INTEGRATION
 
         _script(db, M006_INTEGRATION)
+
+    @migrations(name="m007_coverage")
+    def m007_coverage(db: Database) -> None:
+        _script(db, M007_COVERAGE)
