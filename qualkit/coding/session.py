@@ -63,14 +63,11 @@ class CodingSession:
     ) -> Toggled | None:
         if not spans or any(start >= end for start, end in spans):
             raise QualkitError("nothing selected to code")
-        mine = [
-            c
-            for c in self.store.codings.for_document(document_id, coder_ids=[self.coder.id])
-            if c.code_id == code_id
-        ]
         first, last = min(s for s, _ in spans), max(e for _, e in spans)
-        overlapping = [c for c in mine if c.overlaps(first, last)]
-        covered = all(_covered(span, mine) for span in spans)
+        # Every span lies within [first, last), so these are all the codings that matter.
+        overlapping = self.store.codings.overlapping(document_id, self.coder.id, code_id,
+                                                     first, last)
+        covered = all(_covered(span, overlapping) for span in spans)
         if apply is None:
             apply = not covered
         elif (apply and covered) or (not apply and not overlapping):

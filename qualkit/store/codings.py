@@ -78,6 +78,16 @@ class Codings:
         rows = self.store._sql(sql + ' ORDER BY start, "end", code_id, coder_id', params)
         return [Coding(*r) for r in rows]
 
+    def overlapping(self, document_id: int, coder_id: int, code_id: int, start: int, end: int
+                    ) -> list[Coding]:
+        """One coder's codings of one code that overlap ``[start, end)``: what a key press
+        needs, read through the unique index, so its cost does not grow with the document."""
+        rows = self.store._sql(
+            f"SELECT {_COLUMNS} FROM codings WHERE document_id = ? AND code_id = ? "
+            'AND coder_id = ? AND start < ? AND "end" > ? ORDER BY start',
+            [document_id, code_id, coder_id, end, start])
+        return [Coding(*r) for r in rows]
+
     def all(self, *, coder_ids: Iterable[int] | None = None) -> list[Coding]:
         sql = f"SELECT {_COLUMNS} FROM codings"
         params: list = []
