@@ -8,7 +8,7 @@ in this process, status and the whole agreement (segment unit, every statistic, 
 from a freshly opened store. The table shows medians and the ratio of each to the reference
 measured in the same rounds, with the machine's load, so a busy machine can be told from growth.
 
-    cd bench && python scale_bench.py --sizes 10000:3,100000:3,100000:6 --repeats 5   # 62k, 620k, 1.2M codings
+    cd bench && python scale_bench.py --sizes 10000:3,100000:3,100000:6 --repeats 5
 """
 
 from __future__ import annotations
