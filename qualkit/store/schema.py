@@ -275,3 +275,9 @@ def register(migrations) -> None:
         from qualkit.store.integration import M006_INTEGRATION
 
         _script(db, M006_INTEGRATION)
+
+    @migrations(name="m007_redaction")
+    def m007_redaction(db: Database) -> None:
+        from qualkit.store.redaction import M007_REDACTION
+
+        _script(db, M007_REDACTION)
