@@ -43,7 +43,7 @@ _RULES: list[tuple[str, str, re.Pattern[str], int]] = [
     ("PHONE", "phone7", re.compile(r"(?<![\w-])\d{3}-\d{4}(?![\w-])"), 0),
     ("ID", "ssn", re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])"), 0),
     ("ADDRESS", "street-address", re.compile(
-        rf"\b\d{{1,5}} (?:{_CAP_WORD} ){{0,3}}(?:\d{{1,3}}(?:st|nd|rd|th) )?{_STREET_TYPES}\b\.?"
+        rf"\b\d{{1,5}} (?:{_CAP_WORD} ){{0,3}}(?:\d{{1,3}}(?:st|nd|rd|th) )?{_STREET_TYPES}\b"
         r"(?:,? (?:Apt|Apartment|Unit|Suite|#) ?[0-9A-Z]{1,5}\b)?"), 0),
     ("PLACE", "street-name", re.compile(
         rf"\b(?:{_CAP_WORD} ){{1,2}}(?:Street|Avenue|Road|Boulevard|Lane|Drive|Parkway)\b"), 0),
