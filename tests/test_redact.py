@@ -187,17 +187,19 @@ def test_accept_all_of_a_string_reaches_occurrences_the_detector_missed(small_pr
         redact.decide(store, phone, "accept")
         address = next(c for c in found if c.kind == "ADDRESS")
         redact.decide(store, address, "accept")
-        # the detector knows no names here; a reviewer marks "Dunn" everywhere by hand
+        # without NER or a names list nothing proposes "Marisol": a reviewer marks it everywhere
         from qualkit.store.redaction import Decision
 
-        store.redaction.decide(Decision("string", None, None, None, "Dunn", "accept"))
+        assert not any("Marisol" in c.text for c in found)
+        store.redaction.decide(Decision("string", None, None, None, "Marisol", "accept"))
         left = [c for c in redact.candidates(store) if c.decision is None]
         for c in left:
             redact.decide(store, c, "reject")
         redact.write_copy(store, tmp_path / "c.qualkit")
     with Store.open(tmp_path / "c.qualkit") as copy:
         text = copy.documents.text(copy.documents.list()[0].id)
-    assert "Dunn" not in text and text.count("[PERSON_1]") == 2
+    assert "Marisol" not in text and text.count("[PERSON_1]") == 2
+    assert "Officer Dunn" in text  # rejected
 
 
 def test_codings_memos_and_events_follow_the_new_text(small_project, tmp_path):

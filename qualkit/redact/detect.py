@@ -25,7 +25,8 @@ TITLES = {
     "officer": "OFFICER", "sergeant": "OFFICER", "sgt": "OFFICER", "detective": "OFFICER",
     "deputy": "OFFICER", "lieutenant": "OFFICER", "captain": "OFFICER", "judge": "JUDGE",
     "dr": "DOCTOR", "doctor": "DOCTOR", "nurse": "NURSE", "pastor": "PASTOR",
-    "mr": None, "ms": None, "mrs": None, "miss": None,
+    "chief": "OFFICER", "lt": "OFFICER", "reverend": "PASTOR", "rev": "PASTOR",
+    "mayor": None, "mr": None, "ms": None, "mrs": None, "miss": None,
 }
 _TITLE_RE = re.compile(
     r"(?:^|(?<=\s))(" + "|".join(TITLES) + r")\.? $", re.IGNORECASE
@@ -116,7 +117,11 @@ class Detector:
     def _rules(self, text: str) -> Iterable[Found]:
         for m in rules.find(text):
             span = text[m.start:m.end]
-            yield Found(m.start, m.end, span, m.kind, m.rule, entity_key(m.kind, span))
+            role = None
+            if m.kind == "PERSON":
+                before = _TITLE_RE.search(text[max(0, m.start - 12):m.start])
+                role = TITLES.get(before.group(1).lower()) if before else None
+            yield Found(m.start, m.end, span, m.kind, m.rule, entity_key(m.kind, span), role)
 
     @staticmethod
     def _entities(text: str, offset: int, doc) -> Iterable[Found]:
@@ -127,6 +132,35 @@ class Detector:
             found = _clean_entity(text, offset + ent.start_char, offset + ent.end_char, kind)
             if found is not None:
                 yield found
+
+
+def name_parts(texts: Sequence[str], per_doc: Sequence[list[Found]]) -> list[list[Found]]:
+    """Candidates for a lone surname or first name ("Carver") of a full name found anywhere
+    ("Phil Carver"), with the full name's key: people are named in full once, then in part.
+
+    Matched case-sensitively (a capitalised word), so "Bell" of "Marcus Bell" leaves "bell".
+    """
+    owners: dict[str, set[tuple[str, str | None]]] = {}
+    for found in per_doc:
+        for f in found:
+            words = f.text.split()
+            if f.kind != "PERSON" or len(words) < 2:
+                continue
+            for word in words:
+                word = re.sub(r"['’]s$", "", word)
+                if len(word) >= 3 and word[0].isupper() and word.lower() not in TITLES:
+                    owners.setdefault(word, set()).add((f.key, f.role))
+    parts = {w: next(iter(o)) for w, o in owners.items() if len(o) == 1}
+    if not parts:
+        return [list(found) for found in per_doc]
+    pattern = re.compile(r"(?<![\w])(?:" + "|".join(
+        map(re.escape, sorted(parts, key=len, reverse=True))) + r")(?![\w])")
+    out = []
+    for text, found in zip(texts, per_doc, strict=True):
+        extra = [Found(m.start(), m.end(), m.group(), "PERSON", "name-part", *parts[m.group()])
+                 for m in pattern.finditer(text)]
+        out.append(_resolve([*found, *extra]))
+    return out
 
 
 def _chunks(text: str) -> Iterable[tuple[int, str]]:
@@ -166,7 +200,7 @@ def _clean_entity(text: str, start: int, end: int, kind: str) -> Found | None:
     return Found(start, end, span, kind, "ner", entity_key(kind, span), role)
 
 
-_PRIORITY = {"names": 0, "ner": 2}
+_PRIORITY = {"names": 0, "ner": 2, "name-part": 3}
 
 
 def _resolve(found: list[Found]) -> list[Found]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from qualkit.errors import InputError, QualkitError
 from qualkit.redact import names as names_mod
-from qualkit.redact.detect import Detector, Found, entity_key
+from qualkit.redact.detect import Detector, Found, entity_key, name_parts
 from qualkit.redact.pseudonyms import assign
 from qualkit.store.redaction import Decision, StoredCandidate
 
@@ -72,7 +72,7 @@ def scan(store, *, ner=None, progress: Callable[[int, int], None] | None = None
     texts = [store.documents.text(doc.id) for doc in documents]
     if progress:
         progress(0, len(documents))
-    per_doc = detector.find_many(texts)
+    per_doc = name_parts(texts, detector.find_many(texts))
     where = [(d.id, d.sha256) for d, fs in zip(documents, per_doc, strict=True) for _ in fs]
     found = unify([f for fs in per_doc for f in fs])
     found_all = [(d, s, f) for (d, s), f in zip(where, found, strict=True)]

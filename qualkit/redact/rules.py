@@ -22,7 +22,7 @@ _NUMBER_WORDS = (
 )
 _STREET_TYPES = (
     r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Court|Ct|Place|Pl"
-    r"|Terrace|Highway|Hwy|Parkway|Pkwy)"
+    r"|Terrace|Highway|Hwy|Parkway|Pkwy|Plaza|Square|Circle)"
 )
 _CAP_WORD = r"[A-Z][a-z]{1,20}"
 
@@ -47,6 +47,12 @@ _RULES: list[tuple[str, str, re.Pattern[str], int]] = [
         r"(?:,? (?:Apt|Apartment|Unit|Suite|#) ?[0-9A-Z]{1,5}\b)?"), 0),
     ("PLACE", "street-name", re.compile(
         rf"\b(?:{_CAP_WORD} ){{1,2}}(?:Street|Avenue|Road|Boulevard|Lane|Drive|Parkway)\b"), 0),
+    ("PLACE", "route", re.compile(r"\b(?:Route|Highway|Interstate|County Road) \d{1,3}\b"), 0),
+    ("PLACE", "saint-place", re.compile(r"\bSt\. [A-Z][a-z]{1,20}(?:['’]s)?"), 0),
+    ("PERSON", "titled-name", re.compile(
+        r"\b(?:Officer|Sergeant|Sgt\.|Detective|Deputy|Lieutenant|Lt\.|Dr\.|Doctor|Judge"
+        r"|Captain|Chief|Reverend|Rev\.|Pastor|Mayor|Nurse|Mr\.|Mrs\.|Ms\.|Miss) "
+        r"((?:[A-Z][a-z]{1,20}|[A-Z]\.)(?: [A-Z][a-z]{1,20}){0,2})\b(?<!['’]s)"), 1),
     ("DATE", "month-day", re.compile(
         rf"\b{MONTHS}\.? \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?\b"), 0),
     ("DATE", "day-of-month", re.compile(
@@ -57,9 +63,10 @@ _RULES: list[tuple[str, str, re.Pattern[str], int]] = [
     ("AGE", "years-old", re.compile(
         rf"\b(\d{{1,3}}|{_NUMBER_WORDS})[- ](?:years?|yrs?)[- ]old\b", re.IGNORECASE), 1),
     ("AGE", "i-am-n", re.compile(
-        rf"\b(?:I'm|I am|he's|she's|he is|she is|aged|age|turned|turning) "
+        rf"\b(?:I'm|I am|I was|he's|she's|he is|she is|he was|she was|aged|age|turned|turning) "
         rf"(\d{{2}}|{_NUMBER_WORDS})\b(?! (?:years? (?:ago|in|on|with|of|clean|sober)|percent|minutes|days|times|%|dollars|bucks|calls|people))",
         re.IGNORECASE), 1),
+    ("AGE", "name-comma-age", re.compile(r"\b[A-Z][a-z]{1,20}, (\d{2}),"), 1),
     ("ID", "case-number", re.compile(
         r"(?<![\w-])(?=[A-Z0-9-]{0,24}\d{3})(?:[A-Z]{1,4}-?\d{3,10}|\d{2,4}-[A-Z]{1,4}-\d{3,8}"
         r"|\d{2,4}-\d{4,8})(?![\w-])"), 0),
