@@ -68,6 +68,13 @@ def redacted(tmp_path_factory):
         session = CodingSession(store, "ana")
         session.set_memo(doc.id, (at, at + 7), f"{people[0]} met her near {places[0]}; "
                                                f"follow up at {places[-1]}")
+        # a long memo written and deleted: its overflow pages sit on the original's freelist,
+        # and a page-for-page copy would carry them over
+        # (this machine's SQLite zeroes freed pages by default; many builds do not)
+        store.db.execute("PRAGMA secure_delete = OFF")
+        long_memo = " ".join([f"{people[0]} near {places[0]}"] * 800)
+        session.set_memo(doc.id, (at + 1, at + 5), long_memo)
+        session.set_memo(doc.id, (at + 1, at + 5), "")
         _topic_run(store, doc.id, [people[0].lower(), places[0], "officer", "housing"])
         for c in found:  # the review: false alarms rejected, the rest accepted everywhere
             verdict = ("reject-all" if c.text.casefold() in NOT_IDENTIFIERS else
@@ -130,6 +137,8 @@ def test_no_removed_string_in_the_audit_trail_memos_or_file_bytes(redacted):
         assert store.redaction.candidates() == [] and store.redaction.pseudonyms() == {}
     for suffix in ("-wal", "-shm"):  # opening it again must leave no sidecar behind either
         Path(f"{copy}{suffix}").unlink(missing_ok=True)
+    original = (tmp / "sample.qualkit").read_bytes().decode("latin-1")
+    assert pattern.search(original)  # the search finds what is there
     data = copy.read_bytes().decode("latin-1")
     hits = pattern.findall(data)
     assert hits == [], sorted(set(hits))[:10]
