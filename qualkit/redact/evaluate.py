@@ -150,7 +150,7 @@ def _review(store, candidates, golds, docs) -> None:
         gold = golds[ids[c.document_id]]
         true = any(s < c.end and c.start < e for s, e, _ in gold)
         verdict = "reject" if not true else ("accept" if c.kind == "AGE" else "accept-all")
-        redact.decide(store, c, verdict if true or c.decision is None else verdict)
+        redact.decide(store, c, verdict)
     # a string accepted somewhere and rejected elsewhere: the span decisions settle it
     for c in redact.candidates(store):
         if c.decision is None:

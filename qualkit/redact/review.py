@@ -9,8 +9,8 @@ detector or not); a span decision beats a string decision.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 

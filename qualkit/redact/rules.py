@@ -37,7 +37,8 @@ class RuleMatch:
 
 # (kind, rule name, pattern, group holding the identifier: 0 for the whole match)
 _RULES: list[tuple[str, str, re.Pattern[str], int]] = [
-    ("EMAIL", "email", re.compile(r"\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,5}\b"), 0),
+    ("EMAIL", "email", re.compile(
+        r"\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,5}\b"), 0),
     ("PHONE", "phone", re.compile(
         r"(?<![\w-])(?:\+?1[ .-]?)?(?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}(?![\w-])"), 0),
     ("PHONE", "phone7", re.compile(r"(?<![\w-])\d{3}-\d{4}(?![\w-])"), 0),
@@ -57,14 +58,16 @@ _RULES: list[tuple[str, str, re.Pattern[str], int]] = [
         rf"\b{MONTHS}\.? \d{{1,2}}(?:st|nd|rd|th)?(?:,? \d{{4}})?\b"), 0),
     ("DATE", "day-of-month", re.compile(
         rf"\b(?:the )?\d{{1,2}}(?:st|nd|rd|th) of {MONTHS}(?:,? \d{{4}})?\b"), 0),
-    ("DATE", "numeric-date", re.compile(r"(?<![\w/.-])\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2})(?![\w/.-])"), 0),
+    ("DATE", "numeric-date", re.compile(
+        r"(?<![\w/.-])\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2})(?![\w/.-])"), 0),
     ("DATE", "iso-date", re.compile(r"(?<![\w-])\d{4}-\d{2}-\d{2}(?![\w-])"), 0),
     ("DATE", "month-year", re.compile(rf"\b{MONTHS} (?:of )?\d{{4}}\b"), 0),
     ("AGE", "years-old", re.compile(
         rf"\b(\d{{1,3}}|{_NUMBER_WORDS})[- ](?:years?|yrs?)[- ]old\b", re.IGNORECASE), 1),
     ("AGE", "i-am-n", re.compile(
         rf"\b(?:I'm|I am|I was|he's|she's|he is|she is|he was|she was|aged|age|turned|turning) "
-        rf"(\d{{2}}|{_NUMBER_WORDS})\b(?! (?:years? (?:ago|in|on|with|of|clean|sober)|percent|minutes|days|times|%|dollars|bucks|calls|people))",
+        rf"(\d{{2}}|{_NUMBER_WORDS})\b(?! (?:years? (?:ago|in|on|with|of|clean|sober)|percent"
+        r"|minutes|days|times|%|dollars|bucks|calls|people))",
         re.IGNORECASE), 1),
     ("AGE", "name-comma-age", re.compile(r"\b[A-Z][a-z]{1,20}, (\d{2}),"), 1),
     ("ID", "case-number", re.compile(

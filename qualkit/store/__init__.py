@@ -4,7 +4,8 @@
 understands, applies pending named migrations and sets the connection up (WAL, foreign keys, a busy
 timeout, owner-only file mode). Tables are reached through small repositories:
 ``store.documents``, ``store.codes``, ``store.codings``, ``store.memos``, ``store.history``,
-``store.runs``, ``store.exchange``, ``store.redaction``. Every user action is one transaction (``store.atomic()``).
+``store.runs``, ``store.exchange``, ``store.redaction``. Every user action is one transaction
+(``store.atomic()``).
 """
 
 from __future__ import annotations

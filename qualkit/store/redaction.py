@@ -178,7 +178,8 @@ class Redaction:
         with self.store.atomic():
             self.store._sql("DELETE FROM redact_names")
             self.store.db.conn.executemany(
-                "INSERT OR REPLACE INTO redact_names (name, alias, kind, label) VALUES (?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO redact_names (name, alias, kind, label) "
+                "VALUES (?, ?, ?, ?)",
                 [(e.name, e.alias, e.kind, e.label) for e in entries],
             )
             self.store.log("redact-names", {"entries": len(entries)})
