@@ -80,10 +80,22 @@ def redacted(tmp_path_factory):
             verdict = ("reject-all" if c.text.casefold() in NOT_IDENTIFIERS else
                        "accept" if c.kind == "AGE" else "accept-all")
             redact.decide(store, c, verdict, coder="ana")
-        removed = redact.plan(store).removed()
+        the_plan = redact.plan(store)
+        removed = the_plan.removed()
+        texts = {d.id: store.documents.text(d.id) for d in store.documents.list()}
+        codings = store.db.execute('SELECT id, document_id, start, "end" FROM codings').fetchall()
     copy = tmp / "copy.qualkit"
     result = cli("redact", "apply", project, "-o", copy, "--mapping", tmp / "key.csv")
     assert result.exit_code == 0, result.stderr
+    with Store.open(copy) as store:  # every coding reads the redaction of what it read before
+        new = {d.id: store.documents.text(d.id) for d in store.documents.list()}
+        moved = {r[0]: r[1:] for r in store.db.execute('SELECT id, start, "end" FROM codings')}
+    assert len(moved) == len(codings) > 300  # ana and ben: 396
+    for coding_id, doc_id, start, end in codings:
+        ns, ne = moved[coding_id]
+        assert new[doc_id][ns:ne] == redact.redact_span(
+            texts[doc_id], the_plan.replacements.get(doc_id, []), start, end)
+    assert sum(len(r) for r in the_plan.replacements.values()) > 100
     return tmp, copy, removed
 
 
