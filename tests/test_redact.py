@@ -265,3 +265,25 @@ def test_copy_holds_no_removed_string_in_any_byte(small_project, tmp_path):
     con.close()
     assert not (tmp_path / "c.qualkit-wal").exists()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_bad_decisions_and_names_files_are_one_line_errors(small_project, tmp_path):
+    path, _ = small_project
+    assert cli("redact", "scan", path, "--no-ner").exit_code == 0
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    assert_user_error(cli("redact", "apply", path, "-o", tmp_path / "c.qualkit", "--decisions",
+                          bad), "bad.json", "scan PROJECT --json")
+    bad.write_text(json.dumps([{"text": "x", "decision": "maybe"}]))
+    assert_user_error(cli("redact", "apply", path, "-o", tmp_path / "c.qualkit", "--decisions",
+                          bad), "item 1", "'maybe'")
+    bad.write_text(json.dumps([{"text": "x", "decision": "accept", "document": "nope"}]))
+    assert_user_error(cli("redact", "apply", path, "-o", tmp_path / "c.qualkit", "--decisions",
+                          bad), "item 1", "needs document")
+    names = tmp_path / "names.csv"
+    names.write_text("who,kind\nA,person\n")
+    before = dump(path)
+    assert_user_error(cli("redact", "scan", path, "--names", names), "line 1",
+                      "missing column(s) name")
+    assert dump(path) == before
+    assert not (tmp_path / "c.qualkit").exists()

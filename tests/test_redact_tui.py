@@ -81,3 +81,27 @@ async def test_review_screen_is_in_the_workbench_palette(tmp_path):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, RedactScreen)
+
+
+async def test_a_string_the_scan_missed_can_be_added(tmp_path):
+    path = _project(tmp_path)
+    with Store.open(path) as store:
+        redact.scan(store, ner=False)
+    app = make_app(path, "ana")
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = RedactScreen(app.store, "ana", ner=False)
+        await app.push_screen(screen)
+        await pilot.pause()
+        await pilot.press("plus")
+        await pilot.pause()
+        for key in "clinic":
+            await pilot.press(key)
+        await pilot.press("enter")
+        await pilot.pause()
+    with Store.open(path) as store:
+        assert [(d.scope, d.text) for d in store.redaction.decisions()] == [("string", "clinic")]
+        for c in redact.candidates(store):
+            redact.decide(store, c, "accept")
+        redact.write_copy(store, tmp_path / "copy.qualkit")
+    with Store.open(tmp_path / "copy.qualkit") as copy:
+        assert "Did you call the [CLINIC_A]?" in copy.documents.text(1)

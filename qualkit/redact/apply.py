@@ -62,7 +62,7 @@ def plan(store, *, decisions: Sequence[Decision] = (), accept_all: bool = False)
                 if v == "accept" or (v is None and accept_all)]
     # A string accepted as a whole is the entity of a candidate with that text, where one exists.
     entity = {c.text.casefold(): (c.kind, c.key) for c in stored}
-    whole = {text: entity.get(text, ("PERSON", entity_key("PERSON", text)))
+    whole = {text: entity.get(text, ("OTHER", entity_key("OTHER", text)))
              for text, v in resolve.strings.items() if v == "accept"}
     if accept_all:
         whole.update({c.text.casefold(): (c.kind, c.key) for c in accepted

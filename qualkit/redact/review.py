@@ -179,6 +179,15 @@ def decide(store, candidate: Candidate, verdict: str, *, coder: str | None = Non
     store.redaction.decide(decision)
 
 
+def mark_string(store, text: str, *, coder: str | None = None) -> None:
+    """Redact every occurrence of ``text``, a string the scan did not propose (a reviewer read
+    it in a candidate's context). Unless a candidate gives it a kind, its pseudonym says what it
+    is where its last word tells (``[CLINIC_A]``), else ``[OTHER_A]``."""
+    if not text.strip():
+        raise QualkitError("give the string to redact")
+    store.redaction.decide(Decision("string", None, None, None, text.strip(), "accept", coder))
+
+
 def undecide(store, candidate: Candidate) -> None:
     """Forget the span decision on a candidate and any decision on its string."""
     store.redaction.undecide(Decision("span", candidate.document_id, candidate.start,
@@ -206,14 +215,16 @@ def read_decisions(path: str | Path, store) -> list[Decision]:
         where = f"{path}: item {i}"
         if verdict not in DECISIONS:
             raise InputError(f"{where}: decision {verdict!r}; use {', '.join(DECISIONS)} or null")
-        try:
-            doc_id, start, end, text = docs[row["document"]], int(row["start"]), \
-                int(row["end"]), str(row["text"])
-        except (KeyError, TypeError, ValueError):
-            raise InputError(f"{where}: needs document (one of the project's), start, end "
-                             "and text") from None
-        if verdict.endswith("-all"):
+        text = row.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise InputError(f"{where}: needs the candidate's text")
+        if verdict.endswith("-all"):  # a string decision needs no position
             out.append(Decision("string", None, None, None, text, verdict[:-4]))
-        else:
-            out.append(Decision("span", doc_id, start, end, text, verdict))
+            continue
+        try:
+            doc_id, start, end = docs[row["document"]], int(row["start"]), int(row["end"])
+        except (KeyError, TypeError, ValueError):
+            raise InputError(f"{where}: needs document (one of the project's), start and end, "
+                             "or a decision of accept-all / reject-all") from None
+        out.append(Decision("span", doc_id, start, end, text, verdict))
     return out

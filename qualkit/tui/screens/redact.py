@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 from textual.worker import Worker, WorkerState
 
 from qualkit import redact
-from qualkit.tui.dialogs import InfoDialog, key_table
+from qualkit.tui.dialogs import InfoDialog, InputDialog, key_table
 
 if TYPE_CHECKING:
     from qualkit.store import Store
@@ -28,6 +28,7 @@ REDACT_KEYS: list[tuple[str, str]] = [
     ("A", "accept every occurrence of this string, found or not"),
     ("R", "reject every occurrence of this string"),
     ("u", "forget the decision on this candidate and its string"),
+    ("+", "redact a string the scan missed, everywhere (a name you read in the context)"),
     ("n", "next candidate not reviewed yet"),
     ("s", "scan the project again (in the background)"),
     ("j / k", "next / previous candidate"),
@@ -51,6 +52,7 @@ class RedactScreen(Screen[None]):
         Binding("R", "decide('reject-all')", "reject all", show=True),
         Binding("u", "undecide", "undo", show=True),
         Binding("n", "next_open", "next open", show=True),
+        Binding("plus", "add_string", "add string", show=True),
         Binding("s", "scan", "scan", show=True),
         Binding("question_mark", "help", "help", show=True),
     ]
@@ -128,6 +130,15 @@ class RedactScreen(Screen[None]):
             row = self.query_one(DataTable).cursor_row
             redact.undecide(self.store, c)
             self.load(keep=row)
+
+    def action_add_string(self) -> None:
+        def chosen(value: str | None) -> None:
+            if value and value.strip():
+                redact.mark_string(self.store, value.strip(), coder=self.coder)
+                self.load(keep=self.query_one(DataTable).cursor_row)
+                self.notify(f"every {value.strip()!r} will be redacted")
+
+        self.app.push_screen(InputDialog("Redact everywhere (a string the scan missed)"), chosen)
 
     def action_next_open(self) -> None:
         table = self.query_one(DataTable)
