@@ -19,6 +19,7 @@ from qualkit.redact.detect import MODEL_NAME, Detector, Found, load_pipeline
 from qualkit.redact.review import (
     DECISIONS,
     Candidate,
+    Resolver,
     candidates,
     decide,
     known_names,
@@ -41,6 +42,7 @@ __all__ = [
     "OffsetMap",
     "Plan",
     "Replacement",
+    "Resolver",
     "candidates",
     "decide",
     "known_names",

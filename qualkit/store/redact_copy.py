@@ -67,7 +67,11 @@ def write_redacted_copy(source, out: Path, redactor: Redactor, *, force: bool = 
     fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
     try:
-        report = _rewrite(source, tmp, redactor)
+        try:
+            report = _rewrite(source, tmp, redactor)
+        except sqlite3.Error as exc:  # a full disk, or two names cleaned into one
+            raise ProjectError(f"{out}: cannot write the redacted copy ({exc}); "
+                               "nothing was written") from None
         with open(tmp, "rb+") as handle:  # our own file, no connection open on it
             os.fsync(handle.fileno())
         if force:

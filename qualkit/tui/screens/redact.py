@@ -93,6 +93,21 @@ class RedactScreen(Screen[None]):
         self._title()
         self.show_context()
 
+    def refresh_decisions(self) -> None:
+        """Re-resolve every row's decision and repaint only the cells that changed (a key press
+        must not re-read every transcript)."""
+        from dataclasses import replace
+
+        resolve = redact.Resolver(self.store.redaction.decisions())
+        table = self.query_one(DataTable)
+        column = list(table.columns)[4]
+        for i, c in enumerate(self.rows):
+            now = resolve(c.document_id, c.start, c.end, c.text)
+            if now != c.decision:
+                self.rows[i] = replace(c, decision=now)
+                table.update_cell(str(i), column, _verdict(now))
+        self._title()
+
     def _title(self, extra: str = "") -> None:
         open_ = sum(c.decision is None for c in self.rows)
         text = (f"De-identification · {len(self.rows)} candidates · {open_} not reviewed · "
@@ -120,22 +135,24 @@ class RedactScreen(Screen[None]):
         c = self.current
         if c is None:
             return
-        row = self.query_one(DataTable).cursor_row
+        table = self.query_one(DataTable)
+        row = table.cursor_row
         redact.decide(self.store, c, verdict, coder=self.coder)
-        self.load(keep=row + 1 if not verdict.endswith("-all") else row)
+        self.refresh_decisions()
+        if not verdict.endswith("-all"):
+            table.move_cursor(row=min(row + 1, len(self.rows) - 1))
 
     def action_undecide(self) -> None:
         c = self.current
         if c is not None:
-            row = self.query_one(DataTable).cursor_row
             redact.undecide(self.store, c)
-            self.load(keep=row)
+            self.refresh_decisions()
 
     def action_add_string(self) -> None:
         def chosen(value: str | None) -> None:
             if value and value.strip():
                 redact.mark_string(self.store, value.strip(), coder=self.coder)
-                self.load(keep=self.query_one(DataTable).cursor_row)
+                self.refresh_decisions()
                 self.notify(f"every {value.strip()!r} will be redacted")
 
         self.app.push_screen(InputDialog("Redact everywhere (a string the scan missed)"), chosen)
