@@ -31,6 +31,7 @@ _COMMANDS = {
     "topics": ("topics:topics", "Suggest emergent themes with BERTopic, mapped to the codebook."),
     "outcomes": ("outcomes:outcomes", "Propensity-score matching and effect estimates (ATT)."),
     "export": ("exchange:export", "Export: REFI-QDA .qdpx/.qdc, coded segments, codebook."),
+    "redact": ("redact:redact", "De-identify: list candidates, write a redacted copy."),
     "merge": ("exchange:merge", "Merge coders' project files into a master project."),
     "matrix": ("integrate:matrix", "Document or speaker x code matrix: counts, presence, share."),
     "crosstab": ("integrate:crosstab", "Code x attribute crosstab with chi-square/Fisher tests."),

@@ -4,7 +4,8 @@
 understands, applies pending named migrations and sets the connection up (WAL, foreign keys, a busy
 timeout, owner-only file mode). Tables are reached through small repositories:
 ``store.documents``, ``store.codes``, ``store.codings``, ``store.memos``, ``store.history``,
-``store.runs``, ``store.exchange``. Every user action is one transaction (``store.atomic()``).
+``store.runs``, ``store.exchange``, ``store.redaction``. Every user action is one transaction
+(``store.atomic()``).
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ class Store:
         from qualkit.store.integration import Integration
         from qualkit.store.memos import Memos
         from qualkit.store.reconcile import Reconciliation
+        from qualkit.store.redaction import Redaction
         from qualkit.store.runs import Runs
         from qualkit.store.topics import Topics
 
@@ -82,6 +84,7 @@ class Store:
         self.topics = Topics(self)
         self.exchange = Exchange(self)
         self.integration = Integration(self)
+        self.redaction = Redaction(self)
 
     # -- opening -----------------------------------------------------------------------------
 

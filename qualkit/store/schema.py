@@ -316,3 +316,9 @@ def register(migrations) -> None:
     @migrations(name="m007_coverage")
     def m007_coverage(db: Database) -> None:
         _script(db, M007_COVERAGE)
+
+    @migrations(name="m008_redaction")
+    def m008_redaction(db: Database) -> None:
+        from qualkit.store.redaction import M008_REDACTION
+
+        _script(db, M008_REDACTION)

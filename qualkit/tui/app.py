@@ -37,6 +37,10 @@ class QualkitApp(App[None]):
     def on_unmount(self) -> None:
         self.store.close()
 
+    def action_redact(self) -> None:
+        """The de-identification review (palette: "De-identification review")."""
+        self.push_screen(_redact_screen(self))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         from qualkit.tui.screens.coding import CodingScreen
@@ -65,7 +69,18 @@ class QualkitApp(App[None]):
                 screen.action_topics,
             )
             yield SystemCommand("Search all documents", "Full-text search", screen.action_search)
+            yield SystemCommand(
+                "De-identification review",
+                "Candidates for redaction: accept, reject, pseudonyms",
+                self.action_redact,
+            )
             yield SystemCommand("Keys", "The key contract of the coding screen", screen.action_help)
+
+
+def _redact_screen(app: QualkitApp):
+    from qualkit.tui.screens.redact import RedactScreen
+
+    return RedactScreen(app.store, app.coder)
 
 
 def _settle_garbage_collector() -> None:
