@@ -292,10 +292,13 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
             self.move(row - self.selection.cursor)
 
     def _repaint(self, rows: set[int]) -> None:
+        # ``refresh_lines`` takes lines of the whole document (virtual lines) and subtracts the
+        # scroll offset itself; subtracting it here too marked lines above the pane as dirty, so
+        # once scrolled the old cursor and words stayed drawn where they were.
         for row in rows:
             if 0 <= row < len(self.layout_.blocks):
                 start, end = self.layout_.span(row)
-                self.refresh_lines(start - int(self.scroll_offset.y), end - start)
+                self.refresh_lines(start, end - start)
 
     def scroll_to_cursor(self) -> None:
         if not self.rows:
