@@ -97,3 +97,68 @@ async def test_word_mode_draws_the_chosen_words_while_scrolled(sample_project):
     seg = segs[target]
     start = seg.start + seg.text.index(words[3], len(" ".join(words[:3])))
     assert mine(sample_project) == [(DOC, start, start + len(words[3]), "Warm handoff")]
+
+
+def cursor_shown(coding) -> bool:
+    """The cursor's segment is on screen, with the cursor mark drawn on it."""
+    view = coding.view
+    segment = coding.segments[view.current_index]
+    return arrows(view) == [segment.text[:30]]
+
+
+async def pick(pilot, app, code_name: str) -> None:
+    picker = app.screen.query_one("OptionList")
+    picker.highlighted = next(
+        i for i, o in enumerate(picker._options) if code_name in str(o.prompt)
+    )
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_clearing_the_code_filter_keeps_the_cursor_in_view(sample_project):
+    segs = segments(sample_project, DOC)
+    app = make_app(sample_project, "ana")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        coding = await open_scrolled(pilot, app, 92)
+        await pilot.press("w", "c")
+        await pick(pilot, app, "Warm handoff")
+        assert coding.view.rows == [92]
+        await pilot.press("c")
+        await pilot.pause()
+        assert coding.view.current_index == 92 and len(coding.view.rows) == len(segs)
+        assert cursor_shown(coding)
+        await pilot.press("j", "1")
+        await pilot.pause()
+    first = coding.codes[0].name
+    assert (DOC, segs[93].start, segs[93].end, first) in mine(sample_project)
+
+
+async def test_showing_all_coders_from_the_palette_keeps_the_cursor_in_view(sample_project):
+    from .conftest import SAMPLE, cli
+
+    cli("codings", "import", sample_project, SAMPLE / "codings" / "ben.csv", "--coder", "ben")
+    app = make_app(sample_project, "ana")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        coding = await open_scrolled(pilot, app, 40)
+        height = coding.view.scrollable_content_region.height
+        top = int(coding.view.scroll_offset.y)
+        while coding.view.layout_.span(coding.view.selection.cursor)[1] < top + height - 1:
+            await pilot.press("j")  # down to the bottom of the pane, without scrolling
+        await pilot.pause()
+        assert int(coding.view.scroll_offset.y) == top
+        await pilot.press("ctrl+p", *"Other coders", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert coding.view.show_others
+        assert cursor_shown(coding)
+        await pilot.press("c")
+        await pick(pilot, app, "Warm handoff")
+        await pilot.press("ctrl+p", *"Other coders", "enter")
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.pause()
+        assert not coding.view.show_others
+        assert cursor_shown(coding)

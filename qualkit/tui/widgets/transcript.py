@@ -153,6 +153,9 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
         self.layout_.set_blocks([self._block(row, width) for row in range(len(self.rows))])
         self.virtual_size = Size(width + GUTTER, self.layout_.total)
         self.refresh()
+        # Lines moved (a filter cleared, other coders' codes shown): bring the cursor back into
+        # view once the new height is laid out; scrolling now would be clamped to the old one.
+        self.call_after_refresh(self.scroll_to_cursor)
 
     def refresh_rows(self, indexes: set[int]) -> None:
         """Re-lay out the segments (indexes into ``segments``) whose codings or memos changed."""
