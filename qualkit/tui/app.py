@@ -37,6 +37,15 @@ class QualkitApp(App[None]):
     def on_unmount(self) -> None:
         self.store.close()
 
+    async def action_quit(self) -> None:
+        """Quit from anywhere (the palette's Quit, ctrl+q): keep the coder's place first."""
+        from qualkit.tui.screens.coding import CodingScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, CodingScreen):
+                screen.remember_position()
+        await super().action_quit()
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         from qualkit.tui.screens.coding import CodingScreen

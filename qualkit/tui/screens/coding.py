@@ -87,6 +87,8 @@ class CodingScreen(CodingLinks, Screen):
     def on_mount(self) -> None:
         self._counts_due: set[int] = set()
         self._side_panes_timer: Timer | None = None
+        self._position_timer: Timer | None = None
+        self._saved_position = self.store.get_meta(f"tui.position.{self.coder.name}")
         self.documents = self.store.documents.list()
         self.query_one(DocumentList).set_documents(self.documents)
         self.view.coder_id = self.coder.id
@@ -136,6 +138,7 @@ class CodingScreen(CodingLinks, Screen):
         index = [d.id for d in self.documents].index(document_id)
         self.query_one(DocumentList).highlighted = index
         self.update_status()
+        self._position_moved()
 
     def load_codings(self, *, relayout: bool = False) -> set[int]:
         """Fetch this document's codings (mine, or everyone's with show-all) and memos; repaint
@@ -202,12 +205,23 @@ class CodingScreen(CodingLinks, Screen):
         return self.documents[0].id, None
 
     def remember_position(self) -> None:
+        """Write where the coder is, if it changed since the last write: called half a second
+        after moving, after every coding and on quitting, so that a killed terminal (or the
+        palette's Quit) reopens where the coder was."""
+        self._position_timer = None
         index = self.view.current_index
-        if self.document is not None and index is not None:
-            self.store.set_meta(
-                f"tui.position.{self.coder.name}",
-                f"{self.document.id}:{self.segments[index].ordinal}",
-            )
+        if self.document is None or index is None:
+            return
+        position = f"{self.document.id}:{self.segments[index].ordinal}"
+        if position != self._saved_position:
+            self.store.set_meta(f"tui.position.{self.coder.name}", position)
+            self._saved_position = position
+
+    def _position_moved(self) -> None:
+        # At most one write per half second while keys move the cursor: a timer that restarted
+        # on every key would never fire while the coder holds j down.
+        if self._position_timer is None:
+            self._position_timer = self.set_timer(0.5, self.remember_position)
 
     # -- moving ---------------------------------------------------------------------------------
 
@@ -233,6 +247,7 @@ class CodingScreen(CodingLinks, Screen):
     @on(TranscriptView.Moved)
     def _moved(self) -> None:
         self.update_status()
+        self._position_moved()
 
     # -- coding ---------------------------------------------------------------------------------
 
@@ -268,6 +283,7 @@ class CodingScreen(CodingLinks, Screen):
             return
         self.load_codings()
         self.done_action(("applied " if result.applied else "removed ") + code.name)
+        self.remember_position()
         self._counts_due.add(code.id)
         if self._side_panes_timer is not None:
             self._side_panes_timer.stop()
