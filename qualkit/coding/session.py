@@ -22,7 +22,7 @@ from qualkit.store import edits
 if TYPE_CHECKING:
     from qualkit.models import Coder, Coding
     from qualkit.store import Store
-    from qualkit.store.history import Change
+    from qualkit.store.history import Change, Step
 
 Span = tuple[int, int]
 
@@ -99,6 +99,13 @@ class CodingSession:
     def redo(self) -> str | None:
         return self.store.history.redo(self.coder)
 
+    def undo_step(self) -> Step | None:
+        """Undo the latest action; returns it with its detail (document, code, span)."""
+        return self.store.history.step(self.coder, undo=True)
+
+    def redo_step(self) -> Step | None:
+        return self.store.history.step(self.coder, undo=False)
+
     # -- memos and completion ------------------------------------------------------------------
 
     def set_memo(
@@ -116,7 +123,10 @@ class CodingSession:
         else:
             change = edits.remove_memo(existing)
         return self.store.history.apply(
-            [change], coder=self.coder, action="memo", detail={"document_id": document_id}
+            [change],
+            coder=self.coder,
+            action="memo",
+            detail={"document_id": document_id, "start": span[0], "end": span[1]},
         )
 
     def toggle_done(self, document_id: int) -> bool:

@@ -47,10 +47,15 @@ class QualkitApp(App[None]):
         await super().action_quit()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
         from qualkit.tui.screens.coding import CodingScreen
 
-        if isinstance(screen, CodingScreen):
+        coding = isinstance(screen, CodingScreen)
+        for command in super().get_system_commands(screen):
+            # Textual's own "Keys" (its bindings panel) would sit beside ours, which lists the
+            # whole key contract: one "Keys" entry, ours, on the coding screen.
+            if not (coding and command.title == "Keys"):
+                yield command
+        if coding:
             yield SystemCommand(
                 "Other coders' codings: show / hide",
                 "Blind coding is the default",

@@ -19,6 +19,7 @@ from qualkit.coding.session import CodingSession
 from qualkit.errors import QualkitError
 from qualkit.models import Code
 from qualkit.tui.dialogs import CodePicker, InputDialog, TextDialog, definition
+from qualkit.tui.feedback import plural
 
 
 class CodebookScreen(Screen[None]):
@@ -84,7 +85,7 @@ class CodebookScreen(Screen[None]):
         text.append("● ", style=code.color or "")
         text.append(code.name, style="strike dim" if not code.active else "")
         text.append(f"  {code.hotkey or ''}", style="bold")
-        text.append(f"  {count} codings", style="dim")
+        text.append(f"  {plural(count, 'coding')}", style="dim")
         if code.origin != "codebook":
             text.append(f"  ({code.origin})", style="italic dim")
         return text

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
+
 from qualkit.coding.keys import CODING_KEYS
 from qualkit.ingest.metadata import is_researcher
 from qualkit.tui.dialogs import CodePicker, InfoDialog, TextDialog, definition, key_table
+from qualkit.tui.feedback import plural
 from qualkit.tui.widgets.panels import CodebookPanel
 
 if TYPE_CHECKING:
@@ -49,9 +52,25 @@ class CodingLinks:
         self.app.push_screen(TextDialog(title, existing.text if existing else ""), save)
 
     def action_definition(self) -> None:
-        code = self.query_one(CodebookPanel).highlighted_code
-        if code is not None:
-            self.app.push_screen(InfoDialog(code.name, definition(code)))
+        """The definitions of the codes on the current segment; of the highlighted code when the
+        segment has none or the codebook pane has the focus (the coder is browsing codes)."""
+        panel = self.query_one(CodebookPanel)
+        index = self.view.current_index
+        codes = []
+        if not panel.has_focus and index is not None:
+            codes = self.view.codes_at(index)
+        if not codes:
+            codes = [panel.highlighted_code] if panel.highlighted_code is not None else []
+        if not codes:
+            return
+        body = Text()
+        for code in codes:
+            if len(codes) > 1:
+                body.append(f"{code.name}\n", style="bold underline")
+            body.append_text(definition(code))
+            body.append("\n\n")
+        title = codes[0].name if len(codes) == 1 else "Codes on this segment"
+        self.app.push_screen(InfoDialog(title, body))
 
     def action_filter(self) -> None:
         if self.filter_code is not None:
@@ -75,7 +94,7 @@ class CodingLinks:
                 if any(c.code_id == code_id for c in self.view.by_segment.get(i, ()))
             ]
         self.view.set_filter(rows)
-        self.done_action(f"{len(rows)} segments shown")
+        self.done_action(f"{plural(len(rows), 'segment')} shown")
 
     def action_done(self) -> None:
         if self.document is None:

@@ -254,6 +254,10 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
             return None
         return self.rows[min(self.selection.cursor, len(self.rows) - 1)]
 
+    def codes_at(self, index: int) -> list[Code]:
+        """The codes named under a segment (mine, and the others' when shown), once each."""
+        return list({code.id: code for _, code in self._code_labels(index)}.values())
+
     @property
     def selected_indexes(self) -> list[int]:
         return [self.rows[row] for row in self.selection.rows if row < len(self.rows)]
