@@ -35,21 +35,42 @@ class CodingLinks:
         self.done_action("every segment here has your codes")
 
     def action_memo(self) -> None:
-        index = self.view.current_index
-        if self.document is None or index is None:
+        """A memo on the selection (a segment, the extended selection or the chosen words), or,
+        from the codebook pane, on the highlighted code."""
+        panel = self.query_one(CodebookPanel)
+        if panel.has_focus and panel.highlighted_code is not None:
+            self._code_memo(panel.highlighted_code)
             return
-        segment = self.segments[index]
-        existing = self.store.memos.at(self.coder.id, self.document.id, segment.start, segment.end)
+        spans = self.view.selected_spans()
+        if self.document is None or not spans:
+            return
+        document_id = self.document.id
+        span = (min(s for s, _ in spans), max(e for _, e in spans))
+        existing = self.store.memos.at(self.coder.id, document_id, *span)
 
         def save(text: str | None) -> None:
             if text is None or (existing is None and not text.strip()):
                 return
-            self.session.set_memo(self.document.id, (segment.start, segment.end), text)
+            self.session.set_memo(document_id, span, text)
             self.load_codings()
             self.done_action("memo saved" if text.strip() else "memo deleted")
 
-        title = f"Memo on: {segment.text[:60]}…" if len(segment.text) > 60 else segment.text
+        passage = " ".join(self.session.text(document_id)[span[0] : span[1]].split())
+        title = f"Memo on: {passage[:60]}…" if len(passage) > 60 else f"Memo on: {passage}"
         self.app.push_screen(TextDialog(title, existing.text if existing else ""), save)
+
+    def _code_memo(self, code) -> None:
+        existing = self.session.code_memo(code.id)
+
+        def save(text: str | None) -> None:
+            if text is None or (existing is None and not text.strip()):
+                return
+            self.session.set_code_memo(code.id, text)
+            self.done_action(f"memo on {code.name} saved" if text.strip() else "memo deleted")
+
+        self.app.push_screen(
+            TextDialog(f"Memo on the code {code.name}", existing.text if existing else ""), save
+        )
 
     def action_definition(self) -> None:
         """The definitions of the codes on the current segment; of the highlighted code when the
@@ -119,7 +140,9 @@ class CodingLinks:
     def action_codebook(self) -> None:
         from qualkit.tui.screens.codebook import CodebookScreen
 
-        self.app.push_screen(CodebookScreen(self.session), self.after_other_screen)
+        self.app.push_screen(
+            CodebookScreen(self.session, blind=not self.view.show_others), self.after_other_screen
+        )
 
     def after_other_screen(self, _result: object = None) -> None:
         """Codes, codings, coders and progress may all have changed (merges, consensus, topics)."""
@@ -139,7 +162,9 @@ class CodingLinks:
                 index = next((i for i, s in enumerate(self.segments) if s.end > offset), 0)
                 self.view.move_to_index(index)
 
-        self.app.push_screen(MemosScreen(self.store, self.coder.name), jump)
+        self.app.push_screen(
+            MemosScreen(self.store, self.coder.name, blind=not self.view.show_others), jump
+        )
 
     def action_agreement(self) -> None:
         from qualkit.tui.screens.agreement import AgreementScreen
