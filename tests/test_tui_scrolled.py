@@ -162,3 +162,17 @@ async def test_showing_all_coders_from_the_palette_keeps_the_cursor_in_view(samp
         await pilot.pause()
         assert not coding.view.show_others
         assert cursor_shown(coding)
+
+
+async def test_a_filter_that_shows_nothing_keeps_the_place_for_when_it_is_cleared(sample_project):
+    app = make_app(sample_project, "ana")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        coding = await open_scrolled(pilot, app, 92)
+        await pilot.press("c")
+        await pick(pilot, app, "Warm handoff")  # nobody coded it here yet
+        assert coding.view.rows == []
+        await pilot.press("c")
+        await pilot.pause()
+        assert coding.view.current_index == 92
+        assert cursor_shown(coding)

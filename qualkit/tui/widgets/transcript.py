@@ -95,6 +95,7 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
         self.by_segment: dict[int, list[Coding]] = {}
         self.memos: set[int] = set()  # segment indexes with a memo of mine
         self._width = 0
+        self._home: int | None = None
         self._versions: dict[int, int] = {}  # per segment: bumped when its codings change
         self._strips: LRUCache[tuple, Strip] = LRUCache(4096)
 
@@ -103,6 +104,7 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
     def show_document(self, segments: list[Segment], rows: list[int] | None = None) -> None:
         self.segments = segments
         self.rows = list(range(len(segments))) if rows is None else rows
+        self._home: int | None = None
         self.selection = Selection()
         self.relayout()
         self.scroll_to(y=0, animate=False)
@@ -132,7 +134,9 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
         return range(first, last)
 
     def set_filter(self, rows: list[int]) -> None:
-        current = self.current_index
+        # A filter that shows nothing has no cursor: keep the segment it left, for the next one.
+        current = self.current_index if self.rows else self._home
+        self._home = current
         self.rows = rows
         row = bisect_left(rows, current) if current is not None else 0
         self.selection = Selection(cursor=min(row, max(len(rows) - 1, 0)))
