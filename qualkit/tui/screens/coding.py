@@ -219,7 +219,10 @@ class CodingScreen(CodingLinks, Screen):
             return
         position = f"{self.document.id}:{self.segments[index].ordinal}"
         if position != self._saved_position:
-            self.store.set_meta(f"tui.position.{self.coder.name}", position)
+            try:
+                self.store.set_meta(f"tui.position.{self.coder.name}", position)
+            except Exception:  # locked or disk full: a place is not worth a crash, and the
+                return  # next move or coding writes it again
             self._saved_position = position
 
     def _position_moved(self) -> None:
