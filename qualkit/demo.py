@@ -3,6 +3,7 @@ built (or brought up to date) idempotently in the user's data folder."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from qualkit.errors import QualkitError
@@ -18,8 +19,22 @@ def demo_path() -> Path:
     return Path(user_data_dir("qualkit")) / "demo" / "lead_demo.qualkit"
 
 
-def build_demo(path: Path | None = None) -> Path:
-    """Create or update the demo project; running it again changes nothing."""
+def build_demo(
+    path: Path | None = None,
+    *,
+    say: Callable[[str], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Path:
+    """Create or update the demo project; running it again changes nothing (the audit trail
+    included).
+
+    Args:
+        path: where; default the user's data folder.
+        say: called with a line about each step, the first before any slow work, so that the
+            first run (spaCy's import alone takes 10 to 20 s) never shows a silent terminal.
+        progress: called as ``progress(characters done, total)`` while transcripts are split.
+    """
+    say = say or (lambda _line: None)
     from qualkit.coding.codebook import apply_codebook, load_codebook
     from qualkit.coding.csv_io import import_codings
     from qualkit.coding.session import CodingSession
@@ -33,12 +48,20 @@ def build_demo(path: Path | None = None) -> Path:
         )
     path = path or demo_path()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    store = Store.open(path) if path.exists() else Store.create(path)
+    new = not path.exists()
+    say(f"{'creating' if new else 'checking'} the sample project {path}")
+    store = Store.open(path) if not new else Store.create(path)
     with store:
         if not store.codes.list(include_retired=True):
+            say("loading the LEAD codebook")
             apply_codebook(store, load_codebook(CODEBOOK))
-        import_transcripts(store, [SAMPLE])
+        if new:
+            say("splitting the sample transcripts into sentences (loading spaCy takes a while "
+                "the first time)")
+        import_transcripts(store, [SAMPLE], progress=progress)
         for csv in sorted((SAMPLE / "codings").glob("*.csv")):
+            if new:
+                say(f"adding {csv.stem}'s codings")
             import_codings(store, csv, coder=csv.stem)
             session = CodingSession(store, csv.stem)
             for document_id in {

@@ -41,7 +41,8 @@ def project_status(store: Store) -> dict[str, Any]:
     ]
     return {
         "project": str(store.path),
-        **counts,
+        **counts,  # "codes": the codes in use; retired ones are counted apart
+        "retired_codes": len(store.codes.list(include_retired=True)) - counts["codes"],
         "codebook": store.get_meta("codebook.title", "") or "",
         "completion": completion,
         "outcome_runs": runs,

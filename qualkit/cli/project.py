@@ -29,8 +29,8 @@ def init(project: str, codebook_file: str | None) -> None:
     codebook = load_codebook(codebook_file) if codebook_file else None  # check before creating
     with Store.create(project) as store:
         if codebook is not None:
-            report = apply_codebook(store, codebook)
-            click.echo(f"{project}: created with {len(report.added)} codes from {codebook_file}")
+            apply_codebook(store, codebook)
+            click.echo(f"{project}: created with {_code_count(store)} from {codebook_file}")
         else:
             click.echo(f"{project}: created (no codebook yet: `qualkit codebook {project} --load`)")
 
@@ -114,6 +114,10 @@ def status(project: str, as_json: bool) -> None:
     counts = ", ".join(
         f"{data[k]} {k}" for k in ("documents", "segments", "codes", "coders", "codings", "memos")
     )
+    if data["retired_codes"]:  # `codes` counts the codes in use, as `init` and the workbench do
+        counts = counts.replace(
+            f"{data['codes']} codes", f"{data['codes']} codes (+{data['retired_codes']} retired)"
+        )
     click.echo(f"{project}: {counts}")
     if data["completion"]:
         rows = [
@@ -198,3 +202,10 @@ def codebook(project: str, load_file: str | None, export_file: str | None) -> No
     except OSError as exc:
         raise InputError(f"{export_file}: cannot write ({exc.strerror})") from None
     click.echo(f"{project}: codebook written to {export_file}")
+
+
+def _code_count(store) -> str:
+    """``22 codes`` (the codes in use, as `status` counts them), plus the retired ones if any."""
+    active = len(store.codes.list())
+    retired = len(store.codes.list(include_retired=True)) - active
+    return f"{active} codes" + (f" (+{retired} retired)" if retired else "")

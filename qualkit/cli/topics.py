@@ -321,9 +321,10 @@ class _Progress:
         if self.bar is None:
             return
         if phase not in self.tasks:
-            label = {"embed": "embedding", "fit": "fitting BERTopic", "map": "mapping to codes"}
-            self.tasks[phase] = self.bar.add_task(label.get(phase, phase), total=total)
-        self.bar.update(self.tasks[phase], completed=done, total=total)
+            label = {"load": "loading the embedding model", "embed": "embedding",
+                     "fit": "fitting BERTopic (steps)", "map": "mapping to codes"}
+            self.tasks[phase] = self.bar.add_task(label.get(phase, phase), total=total or None)
+        self.bar.update(self.tasks[phase], completed=done, total=total or None)
 
     def __exit__(self, *exc_info) -> None:
         if self.bar is not None:

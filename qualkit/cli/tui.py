@@ -62,13 +62,27 @@ def demo(coder: str | None, no_tui: bool, show_all: bool) -> None:
       qualkit demo
       qualkit demo --coder maria --show-all
     """
+    from qualkit.cli._common import progress_bar
     from qualkit.demo import build_demo
 
-    path = build_demo()
+    def say(line: str) -> None:
+        click.echo(f"qualkit demo: {line}", err=True)
+
+    bar = progress_bar("segmenting")
+    if bar is None:
+        path = build_demo(say=say)
+    else:
+        with bar:
+            task = bar.add_task("demo", total=None)
+            path = build_demo(
+                say=say, progress=lambda done, total: bar.update(task, completed=done, total=total)
+            )
     if no_tui:
         from qualkit.cli.project import status
 
         click.echo(f"demo project: {path}")
         click.get_current_context().invoke(status, project=str(path), as_json=False)
         return
-    _run(path, coder or os.environ.get("USER") or getpass.getuser(), show_all)
+    coder = coder or os.environ.get("USER") or getpass.getuser()
+    say(f"opening the workbench as {coder}")
+    _run(path, coder, show_all)

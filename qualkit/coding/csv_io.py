@@ -41,7 +41,8 @@ def import_codings(store: Store, path: str | Path, *, coder: str | None = None) 
             (document_id, code_id, coders[name], start, end)
             for document_id, start, end, code_id, name in resolved
         )
-        store.log("codings.import", {"file": str(path), "added": added, "coders": names})
+        if added:  # a file imported again adds nothing, and the audit trail stays as it was
+            store.log("codings.import", {"file": str(path), "added": added, "coders": names})
     return CodingsImport(added, len(resolved) - added, tuple(names))
 
 

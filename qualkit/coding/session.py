@@ -20,9 +20,9 @@ from qualkit.errors import QualkitError
 from qualkit.store import edits
 
 if TYPE_CHECKING:
-    from qualkit.models import Coder, Coding
+    from qualkit.models import Coder, Coding, Memo
     from qualkit.store import Store
-    from qualkit.store.history import Change
+    from qualkit.store.history import Change, Step
 
 Span = tuple[int, int]
 
@@ -84,6 +84,10 @@ class CodingSession:
         )
         return Toggled(apply, event)
 
+    def text(self, document_id: int) -> str:
+        """A document's text (fetched once a session)."""
+        return self._text(document_id)
+
     def _text(self, document_id: int) -> str:
         # A document's text changes only when it is replaced by a new import; one fetch a session.
         if document_id not in self._texts:
@@ -95,6 +99,13 @@ class CodingSession:
 
     def redo(self) -> str | None:
         return self.store.history.redo(self.coder)
+
+    def undo_step(self) -> Step | None:
+        """Undo the latest action; returns it with its detail (document, code, span)."""
+        return self.store.history.step(self.coder, undo=True)
+
+    def redo_step(self) -> Step | None:
+        return self.store.history.step(self.coder, undo=False)
 
     # -- memos and completion ------------------------------------------------------------------
 
@@ -113,7 +124,31 @@ class CodingSession:
         else:
             change = edits.remove_memo(existing)
         return self.store.history.apply(
-            [change], coder=self.coder, action="memo", detail={"document_id": document_id}
+            [change],
+            coder=self.coder,
+            action="memo",
+            detail={"document_id": document_id, "start": span[0], "end": span[1]},
+        )
+
+    def code_memo(self, code_id: int) -> Memo | None:
+        """The coder's memo on a code (not on a passage), if any."""
+        memos = self.store.memos.list(code_id=code_id, coder_id=self.coder.id)
+        return next((m for m in memos if m.document_id is None), None)
+
+    def set_code_memo(self, code_id: int, text: str) -> int:
+        """Write (or, with empty text, delete) the coder's memo on a code."""
+        existing = self.code_memo(code_id)
+        text = text.strip()
+        if existing is None and not text:
+            raise QualkitError("the memo is empty")
+        if existing is None:
+            change = edits.add_memo(self.coder.id, None, (None, None), text, code_id=code_id)
+        elif text:
+            change = edits.edit_memo(existing, text)
+        else:
+            change = edits.remove_memo(existing)
+        return self.store.history.apply(
+            [change], coder=self.coder, action="memo", detail={"code_id": code_id}
         )
 
     def toggle_done(self, document_id: int) -> bool:

@@ -187,8 +187,13 @@ def _write(
         for entry in metadata:
             document = store.documents.by_name(entry.name)
             if document is not None:
+                # Only a change counts (and reaches the audit trail): importing the same folder
+                # again must leave the project, events included, as it was.
+                before = (store.documents.get(document.id), store.documents.speakers(document.id))
                 entry.apply(store, document.id)
-                report.metadata_updated.append(entry.name)
+                after = (store.documents.get(document.id), store.documents.speakers(document.id))
+                if after != before:
+                    report.metadata_updated.append(entry.name)
         if planned or report.metadata_updated:
             store.log(
                 "import",

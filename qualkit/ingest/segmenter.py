@@ -25,7 +25,7 @@ _INNER_BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*\s")
 
 @lru_cache(maxsize=1)
 def sentencizer():
-    import spacy
+    spacy = _import_spacy_without_torch()
     from spacy.language import Language
 
     if "qualkit_brackets" not in Language.factories:
@@ -34,6 +34,27 @@ def sentencizer():
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("qualkit_brackets")
     return nlp
+
+
+def _import_spacy_without_torch():
+    """``import spacy`` imports torch through ``thinc.compat`` whenever torch is installed: 10 s
+    or more of a first import (or `qualkit demo`) for a rule-based sentencizer that never uses
+    it. thinc treats torch as absent when its import fails, so hide it for spaCy's import; a
+    later import of torch (topics) finds it as usual. Where torch is loaded already, nothing
+    is hidden."""
+    import sys
+
+    if "torch" in sys.modules or "spacy" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]  # makes `import torch` fail
+    try:
+        import spacy
+    finally:
+        if sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+    return spacy
 
 
 def _keep_brackets_whole(doc):

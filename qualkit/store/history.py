@@ -52,6 +52,14 @@ def _quote(column: str) -> str:
     return f'"{column}"'
 
 
+@dataclass(frozen=True)
+class Step:
+    """An action undone or redone: its name and its logged detail, without the row changes."""
+
+    action: str
+    detail: dict[str, Any]
+
+
 class History:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -79,13 +87,17 @@ class History:
 
     def undo(self, coder: Coder) -> str | None:
         """Undo the coder's latest action; returns its name, or None if there is nothing to undo."""
-        return self._step(coder, undo=True)
+        step = self.step(coder, undo=True)
+        return None if step is None else step.action
 
     def redo(self, coder: Coder) -> str | None:
         """Redo the coder's latest undone action; returns its name, or None."""
-        return self._step(coder, undo=False)
+        step = self.step(coder, undo=False)
+        return None if step is None else step.action
 
-    def _step(self, coder: Coder, *, undo: bool) -> str | None:
+    def step(self, coder: Coder, *, undo: bool) -> Step | None:
+        """Undo (or redo) the coder's latest action; returns it, with the detail it was logged
+        with (document, code, span), so that the caller can say what it undid and where."""
         state, order, new_state = ("done", "DESC", "undone") if undo else ("undone", "ASC", "done")
         row = self.store._sql(
             "SELECT h.seq, e.id, e.action, e.detail "
@@ -111,7 +123,9 @@ class History:
                 "UPDATE history SET state = ? WHERE coder_id = ? AND seq = ?",
                 [new_state, coder.id, seq],
             )
-        return action
+        details = json.loads(detail)
+        details.pop("changes", None)
+        return Step(action, details)
 
     def _execute(self, change: Change, *, replaying: bool = False) -> Change:
         """Run one change; returns it completed (an insert's new id filled in)."""

@@ -23,10 +23,12 @@ from qualkit.topics.actions import (
     reject_suggestion,
     write_suggestions,
 )
-from qualkit.topics.pipeline import TopicOptions, fit_topics
+from qualkit.topics.pipeline import FIT_STEP_NAMES, FIT_STEPS, TopicOptions, fit_topics
 from qualkit.topics.report import TopicReport, topic_markdown, topic_report
 
 __all__ = [
+    "FIT_STEPS",
+    "FIT_STEP_NAMES",
     "MACHINE_CODER",
     "Promoted",
     "TopicOptions",

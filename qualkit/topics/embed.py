@@ -53,9 +53,17 @@ class PackagedModel:
         self.device = device
         self._model = None
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def load(self) -> None:
+        """Load the model now (torch and sentence-transformers: 10 to 30 s in a new process)."""
         if self._model is None:
             self._model = load_packaged_model(self.device)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.load()
         return self._model.encode(
             list(texts), batch_size=self.batch_size, convert_to_numpy=True,
             normalize_embeddings=True, show_progress_bar=False,
@@ -124,6 +132,10 @@ def unit_vectors(
     model = cache_key(embedder, turns=turns)
     cached = store.topics.embeddings([u.key for u in units], model)
     missing = [u for u in units if u.key not in cached]
+    if missing and getattr(embedder, "loaded", True) is False:
+        if progress:  # total 0: no measure of its own; the model's import is the slow part
+            progress("load", 0, 0)
+        embedder.load()
     for start in range(0, len(missing), CHUNK):
         if progress:
             progress("embed", start, len(missing))

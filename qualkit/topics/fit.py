@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 import platform
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
@@ -163,8 +164,14 @@ def fit_bertopic(
     nr_topics: int | str | None,
     n_keywords: int,
     parts: TopicParts,
+    step: Callable[[int], None] | None = None,
 ) -> FitResult:
-    """Fit BERTopic on precomputed embeddings; every failure becomes a one-line QualkitError."""
+    """Fit BERTopic on precomputed embeddings; every failure becomes a one-line QualkitError.
+
+    ``step`` is called with 1 when UMAP starts, 2 when HDBSCAN starts and 3 when the topics
+    are being described (c-TF-IDF): BERTopic reports nothing itself, and its first fit in a
+    process takes a minute or more, which a coder must see move.
+    """
     from bertopic import BERTopic
 
     model = BERTopic(
@@ -178,10 +185,43 @@ def fit_bertopic(
             # UMAP warns that a seed forces one thread; numba and sklearn warn about futures.
             for category in (UserWarning, FutureWarning, DeprecationWarning):
                 warnings.simplefilter("ignore", category)
-            labels, probabilities = model.fit_transform(list(texts), embeddings)
+            with _announce(parts.umap_model, "fit_transform", step, 1), \
+                    _announce(parts.hdbscan_model, "fit", step, 2, after=3):
+                labels, probabilities = model.fit_transform(list(texts), embeddings)
     except (ValueError, TypeError, IndexError) as exc:
         raise QualkitError(_fit_error(len(texts), exc)) from exc
     return _result(model, labels, probabilities, n_keywords)
+
+
+@contextmanager
+def _announce(
+    part: Any, method: str, step: Callable[[int], None] | None, before: int,
+    after: int | None = None,
+) -> Iterator[None]:
+    """Call ``step(before)`` when BERTopic calls ``part.method`` (and ``step(after)`` when it
+    returns), for the length of the fit. The method is wrapped on the instance, not replaced
+    by a proxy, because BERTopic checks the parts' types (hdbscan's own API, cuML's)."""
+    original = getattr(part, method, None)
+    if step is None or original is None or method in getattr(part, "__dict__", {}):
+        yield
+        return
+
+    def announced(*args, **kwargs):
+        step(before)
+        result = original(*args, **kwargs)
+        if after is not None:
+            step(after)
+        return result
+
+    try:
+        setattr(part, method, announced)
+    except AttributeError:  # a part without an instance dict: fit without the steps
+        yield
+        return
+    try:
+        yield
+    finally:
+        delattr(part, method)
 
 
 def _fit_error(count: int, exc: Exception) -> str:

@@ -22,6 +22,11 @@ if TYPE_CHECKING:
     from qualkit.topics.fit import TopicParts
 
 Progress = Callable[[str, int, int], None]
+# The fit's steps, as ``progress("fit", step, FIT_STEPS)``: 0 loading the libraries, 1 UMAP,
+# 2 HDBSCAN, 3 describing the topics, 4 done.
+FIT_STEPS = 4
+FIT_STEP_NAMES = ("loading BERTopic", "reducing dimensions (UMAP)", "clustering (HDBSCAN)",
+                  "describing topics", "done")
 
 
 @dataclass(frozen=True)
@@ -115,18 +120,20 @@ def fit_topics(
     vectors, embedded = topics_embed.unit_vectors(store, units, embedder, turns=options.turns,
                                                   progress=progress)
     clock.lap("embed")
-    if progress:
-        progress("fit", 0, 1)
+    if progress:  # step 0 of FIT_STEPS: loading BERTopic, UMAP and HDBSCAN (seconds, at first)
+        progress("fit", 0, FIT_STEPS)
     parts = topics_fit.default_parts(min_topic_size=options.min_topic_size, seed=options.seed,
                                      parts=parts, embeddings=vectors)
     fit = topics_fit.fit_bertopic([keyword_text(u.text) for u in units], vectors,
                                   min_topic_size=options.min_topic_size,
                                   nr_topics=options.nr_topics, n_keywords=options.n_keywords,
-                                  parts=parts)
+                                  parts=parts,
+                                  step=(lambda k: progress("fit", k, FIT_STEPS)) if progress
+                                  else None)
     topics_fit.check_found(fit, min_topic_size=options.min_topic_size)
     clock.lap("fit")
     if progress:
-        progress("fit", 1, 1)
+        progress("fit", FIT_STEPS, FIT_STEPS)
         progress("map", 0, 1)
     codes = store.codes.list()
     mapped = topics_map.map_topics(

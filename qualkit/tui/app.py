@@ -41,11 +41,25 @@ class QualkitApp(App[None]):
         """The de-identification review (palette: "De-identification review")."""
         self.push_screen(_redact_screen(self))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+    async def action_quit(self) -> None:
+        """Quit from anywhere (the palette's Quit, ctrl+q): keep the coder's place first."""
         from qualkit.tui.screens.coding import CodingScreen
 
-        if isinstance(screen, CodingScreen):
+        for screen in self.screen_stack:
+            if isinstance(screen, CodingScreen):
+                screen.remember_position()
+        await super().action_quit()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from qualkit.tui.screens.coding import CodingScreen
+
+        coding = isinstance(screen, CodingScreen)
+        for command in super().get_system_commands(screen):
+            # Textual's own "Keys" (its bindings panel) would sit beside ours, which lists the
+            # whole key contract: one "Keys" entry, ours, on the coding screen.
+            if not (coding and command.title == "Keys"):
+                yield command
+        if coding:
             yield SystemCommand(
                 "Other coders' codings: show / hide",
                 "Blind coding is the default",

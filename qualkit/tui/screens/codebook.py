@@ -19,6 +19,7 @@ from qualkit.coding.session import CodingSession
 from qualkit.errors import QualkitError
 from qualkit.models import Code
 from qualkit.tui.dialogs import CodePicker, InputDialog, TextDialog, definition
+from qualkit.tui.feedback import plural
 
 
 class CodebookScreen(Screen[None]):
@@ -46,10 +47,12 @@ class CodebookScreen(Screen[None]):
         Binding("E", "export", "export YAML", show=True),
     ]
 
-    def __init__(self, session: CodingSession) -> None:
+    def __init__(self, session: CodingSession, *, blind: bool = True) -> None:
         super().__init__()
         self.session = session
         self.store = session.store
+        # Blind coding: the counts are the coder's own, or they would tell how others code.
+        self.count_coder = session.coder.id if blind else None
 
     def compose(self) -> ComposeResult:
         yield Label("Codebook editor · every change is saved and undoable", id="codebook-title")
@@ -79,12 +82,12 @@ class CodebookScreen(Screen[None]):
         depth, parent = 0, parents.get(code.id)
         while parent is not None:
             depth, parent = depth + 1, parents.get(parent)
-        count = self.store.codings.count(code_id=code.id)
+        count = self.store.codings.count(code_id=code.id, coder_id=self.count_coder)
         text = Text("  " * depth)
         text.append("● ", style=code.color or "")
         text.append(code.name, style="strike dim" if not code.active else "")
         text.append(f"  {code.hotkey or ''}", style="bold")
-        text.append(f"  {count} codings", style="dim")
+        text.append(f"  {plural(count, 'coding')}", style="dim")
         if code.origin != "codebook":
             text.append(f"  ({code.origin})", style="italic dim")
         return text

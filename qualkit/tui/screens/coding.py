@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,9 +18,13 @@ from qualkit.coding.session import CodingSession
 from qualkit.errors import QualkitError
 from qualkit.models import Code, Document, Segment
 from qualkit.store import Store
+from qualkit.tui.feedback import describe_step
 from qualkit.tui.screens.coding_links import CodingLinks
-from qualkit.tui.widgets.panels import CodebookPanel, DocumentList, StatusBar
+from qualkit.tui.widgets.panels import CodebookPanel, DocumentList, StatusBar, code_depth
 from qualkit.tui.widgets.transcript import TranscriptView
+
+if TYPE_CHECKING:
+    from qualkit.store.history import Step
 
 
 def _b(keys: str, action: str, description: str = "", show: bool = False) -> Binding:
@@ -87,6 +92,8 @@ class CodingScreen(CodingLinks, Screen):
     def on_mount(self) -> None:
         self._counts_due: set[int] = set()
         self._side_panes_timer: Timer | None = None
+        self._position_timer: Timer | None = None
+        self._saved_position = self.store.get_meta(f"tui.position.{self.coder.name}")
         self.documents = self.store.documents.list()
         self.query_one(DocumentList).set_documents(self.documents)
         self.view.coder_id = self.coder.id
@@ -109,7 +116,7 @@ class CodingScreen(CodingLinks, Screen):
         self.codes: list[Code] = self.store.codes.list()
         self.hotkeys = {c.hotkey: c for c in self.codes if c.hotkey}
         parents = {c.id: c.parent_id for c in self.codes}
-        depth = {c.id: _depth(c.id, parents) for c in self.codes}
+        depth = {c.id: code_depth(c.id, parents) for c in self.codes}
         counts = self.store.codings.counts_by_code(self.coder.id)
         self.query_one(CodebookPanel).set_codes(self.codes, depth, counts)
         self.view.set_codes(self.store.codes.list(include_retired=True))
@@ -136,6 +143,7 @@ class CodingScreen(CodingLinks, Screen):
         index = [d.id for d in self.documents].index(document_id)
         self.query_one(DocumentList).highlighted = index
         self.update_status()
+        self._position_moved()
 
     def load_codings(self, *, relayout: bool = False) -> set[int]:
         """Fetch this document's codings (mine, or everyone's with show-all) and memos; repaint
@@ -202,12 +210,26 @@ class CodingScreen(CodingLinks, Screen):
         return self.documents[0].id, None
 
     def remember_position(self) -> None:
+        """Write where the coder is, if it changed since the last write: called half a second
+        after moving, after every coding and on quitting, so that a killed terminal (or the
+        palette's Quit) reopens where the coder was."""
+        self._position_timer = None
         index = self.view.current_index
-        if self.document is not None and index is not None:
-            self.store.set_meta(
-                f"tui.position.{self.coder.name}",
-                f"{self.document.id}:{self.segments[index].ordinal}",
-            )
+        if self.document is None or index is None:
+            return
+        position = f"{self.document.id}:{self.segments[index].ordinal}"
+        if position != self._saved_position:
+            try:
+                self.store.set_meta(f"tui.position.{self.coder.name}", position)
+            except Exception:  # locked or disk full: a place is not worth a crash, and the
+                return  # next move or coding writes it again
+            self._saved_position = position
+
+    def _position_moved(self) -> None:
+        # At most one write per half second while keys move the cursor: a timer that restarted
+        # on every key would never fire while the coder holds j down.
+        if self._position_timer is None:
+            self._position_timer = self.set_timer(0.5, self.remember_position)
 
     # -- moving ---------------------------------------------------------------------------------
 
@@ -227,12 +249,14 @@ class CodingScreen(CodingLinks, Screen):
     def action_leave_span(self) -> None:
         if self.view.selection.span_mode:
             self.view.toggle_span_mode()
+            self.done_action("")  # the word-mode hint no longer applies
         else:
             self.view.move(0)
 
     @on(TranscriptView.Moved)
     def _moved(self) -> None:
         self.update_status()
+        self._position_moved()
 
     # -- coding ---------------------------------------------------------------------------------
 
@@ -268,6 +292,7 @@ class CodingScreen(CodingLinks, Screen):
             return
         self.load_codings()
         self.done_action(("applied " if result.applied else "removed ") + code.name)
+        self.remember_position()
         self._counts_due.add(code.id)
         if self._side_panes_timer is not None:
             self._side_panes_timer.stop()
@@ -292,16 +317,16 @@ class CodingScreen(CodingLinks, Screen):
         self.query_one(DocumentList).show_progress(self.document.id, self.my_coverage(), done)
 
     def action_undo(self) -> None:
-        self._history(self.session.undo(), "undid", "undo")
+        self._history(self.session.undo_step(), "undid", "undo")
 
     def action_redo(self) -> None:
-        self._history(self.session.redo(), "redid", "redo")
+        self._history(self.session.redo_step(), "redid", "redo")
 
-    def _history(self, action: str | None, done: str, verb: str) -> None:
-        if action is None:
+    def _history(self, step: Step | None, done: str, verb: str) -> None:
+        if step is None:
             self.done_action(f"nothing to {verb}")
             return
-        if action.startswith("codebook"):
+        if step.action.startswith("codebook"):
             self.reload_codes()
         else:
             self.query_one(CodebookPanel).set_codes(
@@ -309,9 +334,33 @@ class CodingScreen(CodingLinks, Screen):
                 self.query_one(CodebookPanel).depth,
                 self.store.codings.counts_by_code(self.coder.id),
             )
-        self.load_codings()
+        index = self._go_to_step(step)
         self.refresh_progress()
-        self.done_action(f"{done} {action}")
+        names = {c.id: c.name for c in self.store.codes.list(include_retired=True)}
+        document = self.document.name if self.document else None
+        self.done_action(
+            describe_step(step, done, codes=names, segment=index, document=document)
+        )
+
+    def _go_to_step(self, step: Step) -> int | None:
+        """Show what an undo or redo changed: open its document, put the cursor on its passage;
+        returns the segment's index, or None for an action without a passage."""
+        document_id, start = step.detail.get("document_id"), step.detail.get("start")
+        if document_id is None or document_id not in {d.id for d in self.documents}:
+            self.load_codings()
+            return None
+        if self.document is None or self.document.id != document_id:
+            self.open_document(document_id)
+        else:
+            self.load_codings()
+        if start is None:
+            return None
+        index = next((i for i, s in enumerate(self.segments) if s.end > start), None)
+        if index is not None:
+            if index not in self.view.rows:
+                self.apply_filter(None)
+            self.view.move_to_index(index)
+        return index
 
     # -- the other keys -------------------------------------------------------------------------
 
@@ -336,9 +385,3 @@ class CodingScreen(CodingLinks, Screen):
         self.remember_position()
         self.app.exit()
 
-
-def _depth(code_id: int, parents: dict[int, int | None]) -> int:
-    depth, parent = 0, parents.get(code_id)
-    while parent is not None and depth < 20:
-        depth, parent = depth + 1, parents.get(parent)
-    return depth

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
+
 from qualkit.coding.keys import CODING_KEYS
 from qualkit.ingest.metadata import is_researcher
 from qualkit.tui.dialogs import CodePicker, InfoDialog, TextDialog, definition, key_table
+from qualkit.tui.feedback import plural
 from qualkit.tui.widgets.panels import CodebookPanel
 
 if TYPE_CHECKING:
@@ -32,26 +35,63 @@ class CodingLinks:
         self.done_action("every segment here has your codes")
 
     def action_memo(self) -> None:
-        index = self.view.current_index
-        if self.document is None or index is None:
+        """A memo on the selection (a segment, the extended selection or the chosen words), or,
+        from the codebook pane, on the highlighted code."""
+        panel = self.query_one(CodebookPanel)
+        if panel.has_focus and panel.highlighted_code is not None:
+            self._code_memo(panel.highlighted_code)
             return
-        segment = self.segments[index]
-        existing = self.store.memos.at(self.coder.id, self.document.id, segment.start, segment.end)
+        spans = self.view.selected_spans()
+        if self.document is None or not spans:
+            return
+        document_id = self.document.id
+        span = (min(s for s, _ in spans), max(e for _, e in spans))
+        existing = self.store.memos.at(self.coder.id, document_id, *span)
 
         def save(text: str | None) -> None:
             if text is None or (existing is None and not text.strip()):
                 return
-            self.session.set_memo(self.document.id, (segment.start, segment.end), text)
+            self.session.set_memo(document_id, span, text)
             self.load_codings()
             self.done_action("memo saved" if text.strip() else "memo deleted")
 
-        title = f"Memo on: {segment.text[:60]}…" if len(segment.text) > 60 else segment.text
+        passage = " ".join(self.session.text(document_id)[span[0] : span[1]].split())
+        title = f"Memo on: {passage[:60]}…" if len(passage) > 60 else f"Memo on: {passage}"
         self.app.push_screen(TextDialog(title, existing.text if existing else ""), save)
 
+    def _code_memo(self, code) -> None:
+        existing = self.session.code_memo(code.id)
+
+        def save(text: str | None) -> None:
+            if text is None or (existing is None and not text.strip()):
+                return
+            self.session.set_code_memo(code.id, text)
+            self.done_action(f"memo on {code.name} saved" if text.strip() else "memo deleted")
+
+        self.app.push_screen(
+            TextDialog(f"Memo on the code {code.name}", existing.text if existing else ""), save
+        )
+
     def action_definition(self) -> None:
-        code = self.query_one(CodebookPanel).highlighted_code
-        if code is not None:
-            self.app.push_screen(InfoDialog(code.name, definition(code)))
+        """The definitions of the codes on the current segment; of the highlighted code when the
+        segment has none or the codebook pane has the focus (the coder is browsing codes)."""
+        panel = self.query_one(CodebookPanel)
+        index = self.view.current_index
+        codes = []
+        if not panel.has_focus and index is not None:
+            codes = self.view.codes_at(index)
+        if not codes:
+            codes = [panel.highlighted_code] if panel.highlighted_code is not None else []
+        if not codes:
+            return
+        body = Text()
+        for code in codes:
+            if len(codes) > 1:
+                body.append(f"{code.name}\n", style="bold underline")
+            body.append_text(definition(code))
+            body.append("\n\n")
+        title = codes[0].name if len(codes) == 1 else "Codes on this segment"
+        self.app.push_screen(InfoDialog(title, body))
 
     def action_filter(self) -> None:
         if self.filter_code is not None:
@@ -75,7 +115,7 @@ class CodingLinks:
                 if any(c.code_id == code_id for c in self.view.by_segment.get(i, ()))
             ]
         self.view.set_filter(rows)
-        self.done_action(f"{len(rows)} segments shown")
+        self.done_action(f"{plural(len(rows), 'segment')} shown")
 
     def action_done(self) -> None:
         if self.document is None:
@@ -100,7 +140,9 @@ class CodingLinks:
     def action_codebook(self) -> None:
         from qualkit.tui.screens.codebook import CodebookScreen
 
-        self.app.push_screen(CodebookScreen(self.session), self.after_other_screen)
+        self.app.push_screen(
+            CodebookScreen(self.session, blind=not self.view.show_others), self.after_other_screen
+        )
 
     def after_other_screen(self, _result: object = None) -> None:
         """Codes, codings, coders and progress may all have changed (merges, consensus, topics)."""
@@ -120,7 +162,9 @@ class CodingLinks:
                 index = next((i for i, s in enumerate(self.segments) if s.end > offset), 0)
                 self.view.move_to_index(index)
 
-        self.app.push_screen(MemosScreen(self.store, self.coder.name), jump)
+        self.app.push_screen(
+            MemosScreen(self.store, self.coder.name, blind=not self.view.show_others), jump
+        )
 
     def action_agreement(self) -> None:
         from qualkit.tui.screens.agreement import AgreementScreen

@@ -1,4 +1,8 @@
-"""All memos in one table, filtered by document, code and coder; enter jumps to the passage."""
+"""All memos in one table, filtered by document, code and coder; enter jumps to the passage.
+
+A memo's codes are the one it was written on, if any, and those its author gave its passage: a
+memo written with `m` on a segment carries no code of its own, yet belongs to the codes there.
+In blind coding only the coder's own memos are listed."""
 
 from __future__ import annotations
 
@@ -20,12 +24,16 @@ class MemosScreen(Screen[tuple[int, int] | None]):
         Binding("k", "cursor(-1)", show=False),
     ]
 
-    def __init__(self, store: Store, coder: str) -> None:
+    def __init__(self, store: Store, coder: str, *, blind: bool = True) -> None:
         super().__init__()
         self.store, self.coder = store, coder
         self.documents = {d.id: d.name for d in store.documents.list()}
         self.codes = {c.id: c.name for c in store.codes.list(include_retired=True)}
         self.coders = {c.id: c.name for c in store.codings.coders()}
+        me = next((i for i, name in self.coders.items() if name == coder), None)
+        self.only_coder = (me if me is not None else -1) if blind else None
+        if blind:
+            self.coders = {i: n for i, n in self.coders.items() if i == me}
 
     def compose(self) -> ComposeResult:
         yield Label("Memos · enter jumps to the passage", id="memos-title")
@@ -54,11 +62,15 @@ class MemosScreen(Screen[tuple[int, int] | None]):
     def fill(self) -> None:
         table = self.query_one(DataTable)
         table.clear()
+        chosen_code = self._filter("code")
         memos = self.store.memos.list(
             document_id=self._filter("document"),
-            code_id=self._filter("code"),
-            coder_id=self._filter("coder"),
+            coder_id=self._filter("coder") or self.only_coder,
         )
+        self._codings: dict[tuple[int, int], list] = {}
+        codes_of = {memo.id: self._memo_codes(memo) for memo in memos}
+        if chosen_code is not None:
+            memos = [m for m in memos if chosen_code in codes_of[m.id]]
         texts: dict[int, str] = {}
         self.targets: dict[str, tuple[int, int]] = {}
         for memo in memos:
@@ -71,7 +83,7 @@ class MemosScreen(Screen[tuple[int, int] | None]):
             table.add_row(
                 self.documents.get(memo.document_id or 0, "—"),
                 passage,
-                self.codes.get(memo.code_id or 0, ""),
+                ", ".join(self.codes[c] for c in codes_of[memo.id] if c in self.codes),
                 self.coders.get(memo.coder_id, "?"),
                 " ".join(memo.text.split())[:60],
                 memo.updated_at[:16].replace("T", " "),
@@ -81,6 +93,21 @@ class MemosScreen(Screen[tuple[int, int] | None]):
         self.query_one("#memos-title", Label).update(
             f"Memos ({len(memos)}) · enter jumps to the passage · esc back"
         )
+
+    def _memo_codes(self, memo) -> list[int]:
+        """The memo's own code, then the codes its author gave any part of its passage."""
+        codes = [memo.code_id] if memo.code_id is not None else []
+        if memo.document_id is None or memo.start is None or memo.end is None:
+            return codes
+        key = (memo.document_id, memo.coder_id)
+        if key not in self._codings:
+            self._codings[key] = self.store.codings.for_document(
+                memo.document_id, coder_ids=[memo.coder_id]
+            )
+        for coding in self._codings[key]:
+            if coding.overlaps(memo.start, memo.end) and coding.code_id not in codes:
+                codes.append(coding.code_id)
+        return codes
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         document_id, offset = self.targets[str(event.row_key.value)]

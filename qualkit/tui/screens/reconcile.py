@@ -18,6 +18,8 @@ from textual.widgets import Footer, Label, SelectionList, Static
 from qualkit.errors import QualkitError
 from qualkit.store import Store
 from qualkit.tui.dialogs import InfoDialog, InputDialog, TextDialog, key_table
+from qualkit.tui.feedback import plural
+from qualkit.tui.widgets.panels import code_depth
 from qualkit.tui.workers import run_on_own_connection
 
 if TYPE_CHECKING:
@@ -55,8 +57,11 @@ class CodeSetDialog(ModalScreen[frozenset[int] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_, classes="dialog-title")
+            parents = {c.id: c.parent_id for c in self.codes}
             yield SelectionList[int](
-                *((c.name, c.id, c.id in self.chosen) for c in self.codes), id="code-set"
+                *(("  " * code_depth(c.id, parents) + c.name, c.id, c.id in self.chosen)
+                  for c in self.codes),
+                id="code-set",
             )
             yield Label("space tick · ctrl+s save · esc cancel", classes="dialog-hint")
 
@@ -196,7 +201,9 @@ class ReconcileScreen(Screen[None]):
             self._failed(self.Failed(str(exc)))
             return
         if added:
-            self.notify(f"{added} codings both coders agreed on copied to {self.consensus}")
+            self.notify(
+                f"{plural(added, 'coding')} both coders agreed on copied to {self.consensus}"
+            )
         self.codes = {c.id: c for c in self.store.codes.list(include_retired=True)}
         self.index = self.reconciler.next_undecided() or 0
         self.render_item()
@@ -254,7 +261,8 @@ class ReconcileScreen(Screen[None]):
         text.append(f"{letter}: {name}\n", style="bold")
         if not codes:
             text.append("(no code)", style="dim")
-        for code_id in sorted(codes, key=lambda i: self.codes[i].position):
+        order = {code_id: i for i, code_id in enumerate(self.codes)}  # the codebook's order
+        for code_id in sorted(codes, key=order.__getitem__):
             code = self.codes[code_id]
             shared = code_id in item.agreed
             text.append("● ", style=code.color or "")
@@ -304,8 +312,9 @@ class ReconcileScreen(Screen[None]):
             return
         decision = self.reconciler.decision(item)
         chosen = frozenset(decision.codes) if decision else item.agreed
+        # The codebook's tree, in its order (``codes.list`` walks the tree); ``position`` alone
+        # is the place among siblings, which sorted every level's first child together.
         active = [c for c in self.codes.values() if c.active]
-        active.sort(key=lambda c: c.position)
 
         def done(codes: frozenset[int] | None) -> None:
             if codes is not None:
@@ -379,3 +388,4 @@ class ReconcileScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+

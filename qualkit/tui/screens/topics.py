@@ -3,6 +3,7 @@ promote, map or dismiss them; the machine coder's suggestions are reviewed from 
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,8 @@ from textual.worker import Worker, WorkerState
 
 from qualkit.errors import QualkitError
 from qualkit.topics import (
+    FIT_STEP_NAMES,
+    FIT_STEPS,
     TopicOptions,
     dismiss_topic,
     map_topic,
@@ -44,7 +47,8 @@ TOPICS_KEYS: list[tuple[str, str]] = [
     ("?", "this help"),
     ("esc / q", "back"),
 ]
-_PHASES = {"embed": "embedding segments", "fit": "fitting BERTopic", "map": "mapping to codes"}
+_PHASES = {"load": "loading the embedding model", "embed": "embedding segments",
+           "fit": "fitting BERTopic", "map": "mapping to codes"}
 
 
 class TopicsScreen(Screen[None]):
@@ -180,14 +184,32 @@ class TopicsScreen(Screen[None]):
         self.app.call_from_thread(self.show_progress, phase, done, total)
 
     def show_progress(self, phase: str, done: int, total: int) -> None:
-        self.query_one("#topics-phase", Label).update(_PHASES.get(phase, phase))
-        self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
+        """A phase's own measure where it has one (units embedded, the fit's steps); a moving
+        bar where it has none (loading the model); the seconds always tick (``_tick``)."""
+        label = _PHASES.get(phase, phase)
+        if phase == "fit" and total == FIT_STEPS:
+            label += ": " + FIT_STEP_NAMES[min(done, FIT_STEPS)]
+        elif total:
+            label += f" {done:,}/{total:,}"
+        self._phase = label
+        self._tick()
+        self.query_one(ProgressBar).update(total=total or None, progress=done)
+
+    def _tick(self) -> None:
+        elapsed = time.monotonic() - self._fit_started
+        self.query_one("#topics-phase", Label).update(f"{self._phase} · {elapsed:.0f} s")
 
     def _fitting(self, on: bool) -> None:
         self.query_one("#topics-fitting").set_class(not on, "idle")
+        timer = getattr(self, "_fit_timer", None)
+        if timer is not None:
+            timer.stop()
+            self._fit_timer = None
         if on:
+            self._fit_started, self._phase = time.monotonic(), "starting"
             self.query_one(ProgressBar).update(total=None, progress=0)
-            self.query_one("#topics-phase", Label).update("starting")
+            self._tick()
+            self._fit_timer = self.set_interval(1.0, self._tick)
 
     def on_topics_screen_topics_fitted(self, message: TopicsFitted) -> None:
         self._fitting(False)

@@ -7,6 +7,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from qualkit.models import Code, Document
+from qualkit.tui.feedback import share
 
 
 class DocumentList(OptionList):
@@ -21,9 +22,17 @@ class DocumentList(OptionList):
         index = next(i for i, d in enumerate(self.documents) if d.id == document_id)
         prompt = Text(no_wrap=True, overflow="ellipsis")
         prompt.append("✓" if done else " ", style="bold green")
-        prompt.append(f"{percent:3.0f}% ", style="dim")
+        prompt.append(f"{share(percent):>4} ", style="dim")
         prompt.append(self.documents[index].name)
         self.replace_option_prompt_at_index(index, prompt)
+
+
+def code_depth(code_id: int, parents: dict[int, int | None]) -> int:
+    """How deep a code sits in the codebook's tree (0 for a top-level code)."""
+    depth, parent = 0, parents.get(code_id)
+    while parent is not None and depth < 20:
+        depth, parent = depth + 1, parents.get(parent)
+    return depth
 
 
 class CodebookPanel(OptionList):
@@ -73,7 +82,7 @@ class StatusBar(Static):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f" {coder} ", style="reverse bold")
         text.append(f" {document} ", style="bold")
-        text.append(f"segment {position} │ coded {coded:.0f}%")
+        text.append(f"segment {position} │ coded {share(coded)}")
         if mode:
             text.append(f" │ {mode}", style="bold")
         if last:

@@ -95,6 +95,7 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
         self.by_segment: dict[int, list[Coding]] = {}
         self.memos: set[int] = set()  # segment indexes with a memo of mine
         self._width = 0
+        self._home: int | None = None
         self._versions: dict[int, int] = {}  # per segment: bumped when its codings change
         self._strips: LRUCache[tuple, Strip] = LRUCache(4096)
 
@@ -103,6 +104,7 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
     def show_document(self, segments: list[Segment], rows: list[int] | None = None) -> None:
         self.segments = segments
         self.rows = list(range(len(segments))) if rows is None else rows
+        self._home: int | None = None
         self.selection = Selection()
         self.relayout()
         self.scroll_to(y=0, animate=False)
@@ -132,7 +134,9 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
         return range(first, last)
 
     def set_filter(self, rows: list[int]) -> None:
-        current = self.current_index
+        # A filter that shows nothing has no cursor: keep the segment it left, for the next one.
+        current = self.current_index if self.rows else self._home
+        self._home = current
         self.rows = rows
         row = bisect_left(rows, current) if current is not None else 0
         self.selection = Selection(cursor=min(row, max(len(rows) - 1, 0)))
@@ -153,6 +157,9 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
         self.layout_.set_blocks([self._block(row, width) for row in range(len(self.rows))])
         self.virtual_size = Size(width + GUTTER, self.layout_.total)
         self.refresh()
+        # Lines moved (a filter cleared, other coders' codes shown): bring the cursor back into
+        # view once the new height is laid out; scrolling now would be clamped to the old one.
+        self.call_after_refresh(self.scroll_to_cursor)
 
     def refresh_rows(self, indexes: set[int]) -> None:
         """Re-lay out the segments (indexes into ``segments``) whose codings or memos changed."""
@@ -251,6 +258,10 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
             return None
         return self.rows[min(self.selection.cursor, len(self.rows) - 1)]
 
+    def codes_at(self, index: int) -> list[Code]:
+        """The codes named under a segment (mine, and the others' when shown), once each."""
+        return list({code.id: code for _, code in self._code_labels(index)}.values())
+
     @property
     def selected_indexes(self) -> list[int]:
         return [self.rows[row] for row in self.selection.rows if row < len(self.rows)]
@@ -292,10 +303,13 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
             self.move(row - self.selection.cursor)
 
     def _repaint(self, rows: set[int]) -> None:
+        # ``refresh_lines`` takes lines of the whole document (virtual lines) and subtracts the
+        # scroll offset itself; subtracting it here too marked lines above the pane as dirty, so
+        # once scrolled the old cursor and words stayed drawn where they were.
         for row in rows:
             if 0 <= row < len(self.layout_.blocks):
                 start, end = self.layout_.span(row)
-                self.refresh_lines(start - int(self.scroll_offset.y), end - start)
+                self.refresh_lines(start, end - start)
 
     def scroll_to_cursor(self) -> None:
         if not self.rows:

@@ -1,0 +1,49 @@
+"""Words for the status bar: counts with their plural, shares that never read "0%" once something
+is done, and what an undo or redo just did."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qualkit.store.history import Step
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 segment``, ``2 segments``, ``1 coding``."""
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"
+
+
+def share(percent: float) -> str:
+    """A share in whole percent, but "<1%" for a little above nothing and ">99%" for a little
+    below everything: a first coding of 394 segments is not "0%"."""
+    if 0 < percent < 1:
+        return "<1%"
+    if 99 < percent < 100:
+        return ">99%"
+    return f"{percent:.0f}%"
+
+
+def describe_step(
+    step: Step, verb: str, *, codes: dict[int, str], segment: int | None, document: str | None
+) -> str:
+    """``undid applying Warm handoff to segment 12 (fg_legal_partners.txt)``."""
+    detail, action = step.detail, step.action
+    where = ""
+    if segment is not None:
+        where = f" segment {segment + 1}" + (f" ({document})" if document else "")
+    code = codes.get(detail.get("code_id", 0), "a code")
+    if action == "code.apply":
+        return f"{verb} applying {code} to{where or ' a passage'}"
+    if action == "code.remove":
+        return f"{verb} removing {code} from{where or ' a passage'}"
+    if action == "memo":
+        return f"{verb} a memo edit" + (f" on{where}" if where else "")
+    if action in ("document.done", "document.undone"):
+        state = "done" if action == "document.done" else "not done"
+        return f"{verb} marking {document or 'a document'} {state}"
+    if action.startswith("codebook."):
+        return f"{verb} a codebook edit ({action.split('.', 1)[1]})"
+    if action.startswith("reconcile."):
+        return f"{verb} a reconciliation decision" + (f" on{where}" if where else "")
+    return f"{verb} {action}"
