@@ -220,6 +220,16 @@ class Project:
         """A saved matching run."""
         return self.store.runs.outcome_run(name)
 
+    def report(self, path: PathLike, *, force: bool = False, **options: Any) -> Path:
+        """Write the mixed-methods report (.html, .docx or .md; the format from the name).
+
+        Options as :class:`qualkit.report.ReportOptions` (run, links, coders, scope, topic_run,
+        equity_by, n_boot, seed, title); an existing file is replaced only with ``force``.
+        """
+        from qualkit.report import ReportOptions, write_report
+
+        return write_report(self.store, path, ReportOptions(**options), force=force)
+
     # -- names to ids ---------------------------------------------------------------------------
 
     def _document(self, name: str) -> Document:

@@ -1,0 +1,139 @@
+"""The report's plots, drawn with matplotlib and returned as SVG text (HTML, Markdown) or PNG
+bytes (Word). Output is byte-stable: a fixed ``svg.hashsalt``, no date in the metadata, text
+kept as text, and each figure's ids prefixed so several SVGs can share one HTML page.
+
+Colours pass WCAG AA on white (blue #2166ac 6.1:1, red #b2182b 6.4:1, grey #595959 7:1), and
+every series also differs in marker or line style, so nothing relies on colour alone.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections.abc import Sequence
+
+BLUE, RED, GREY, DARK = "#2166ac", "#b2182b", "#595959", "#1a1a1a"
+_STYLES = (("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"))
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")  # headless
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({
+        "svg.hashsalt": "qualkit-report",  # ids from content, not from a random salt
+        "svg.fonttype": "none",  # text stays text: smaller, selectable, no font paths
+        "font.family": "DejaVu Sans",
+        "font.size": 9,
+        "axes.edgecolor": GREY,
+        "axes.labelcolor": DARK,
+        "xtick.color": DARK,
+        "ytick.color": DARK,
+    })
+    return plt
+
+
+def render(fig, fmt: str, key: str) -> str | bytes:
+    """The figure as SVG text (ids prefixed with ``key``) or PNG bytes; the figure is closed."""
+    plt = _plt()
+    buffer = io.BytesIO()
+    try:
+        if fmt == "png":
+            fig.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
+            return buffer.getvalue()
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    finally:
+        plt.close(fig)
+    svg = buffer.getvalue().decode("utf-8")
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.S)  # RDF with URLs, no use
+    svg = re.sub(r'id="([^"]+)"', rf'id="{key}-\1"', svg)
+    svg = re.sub(r'(url\(#|href="#)([^)"]+)', rf"\g<1>{key}-\2", svg)
+    return svg.replace("<svg ", '<svg role="img" focusable="false" ', 1)
+
+
+def heatmap(rows: Sequence[str], columns: Sequence[str], values: Sequence[Sequence[float]], *,
+            label: str):
+    """A document x code heat map with the number printed in every non-empty cell."""
+    plt = _plt()
+    width = min(2.2 + 0.32 * len(columns), 11)
+    height = min(1.6 + 0.26 * len(rows), 24)
+    fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
+    image = ax.imshow(values, cmap="Blues", aspect="auto", vmin=0)
+    top = max((max(r) for r in values if len(r)), default=0) or 1
+    if len(rows) * len(columns) <= 2500:  # numbers stay legible
+        for i, row in enumerate(values):
+            for j, value in enumerate(row):
+                if value:
+                    colour = "white" if value > 0.55 * top else DARK  # AA on either shade
+                    ax.text(j, i, f"{value:g}", ha="center", va="center", fontsize=6.5,
+                            color=colour)
+    ax.set_xticks(range(len(columns)), columns, rotation=60, ha="right", fontsize=7)
+    ax.set_yticks(range(len(rows)), rows, fontsize=7)
+    fig.colorbar(image, ax=ax, shrink=0.6, label=label)
+    return fig
+
+
+def saturation_curves(curves: Sequence[tuple[str, Sequence[int], Sequence[int], int | None]]):
+    """Cumulative distinct codes by documents coded; ``(label, x, y, point)`` per order."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
+    colours = (BLUE, RED, GREY, DARK)
+    for index, (label, xs, ys, point) in enumerate(curves):
+        line, marker = _STYLES[index % len(_STYLES)]
+        colour = colours[index % len(colours)]
+        ax.plot(xs, ys, linestyle=line, marker=marker, ms=4, color=colour, label=label)
+        if point is not None:
+            ax.axvline(point, color=colour, linestyle=line, lw=0.8)
+            ax.annotate(f"saturation: {point}", (point, ys[point - 1]), xytext=(4, -14),
+                        textcoords="offset points", fontsize=7.5, color=colour)
+    ax.set_xlabel("documents coded")
+    ax.set_ylabel("distinct codes")
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=8, loc="lower right", frameon=False)
+    return fig
+
+
+def love_plot(names: Sequence[str], before: Sequence[float], after: Sequence[float]):
+    """Absolute standardised mean differences before (open circles) and after (squares)."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(6.5, 0.32 * len(names) + 1.6), layout="constrained")
+    ys = list(range(len(names)))[::-1]  # first covariate at the top
+    ax.scatter([abs(v) for v in before], ys, marker="o", facecolors="none", edgecolors=RED,
+               label="before matching")
+    ax.scatter([abs(v) for v in after], ys, marker="s", color=BLUE, label="after matching")
+    ax.axvline(0.1, color=GREY, linestyle="--", linewidth=1)
+    ax.set_yticks(ys, names)
+    ax.set_xlabel("absolute standardised mean difference (dashed: 0.1)")
+    ax.set_xlim(left=0)
+    fig.legend(loc="outside lower center", ncol=2, frameon=False)
+    return fig
+
+
+def forest_plot(names: Sequence[str], points: Sequence[float], lows: Sequence[float],
+                highs: Sequence[float], *, log: bool, label: str):
+    """Point estimates with 95 % intervals; rate ratios on a log axis with a line at 1."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(6.5, 0.42 * len(names) + 1.3), layout="constrained")
+    ys = list(range(len(names)))[::-1]
+    for y, point, low, high in zip(ys, points, lows, highs, strict=True):
+        if point is None or not math.isfinite(point):
+            continue
+        ax.plot([low, high], [y, y], color=BLUE, lw=1.6)
+        ax.plot([point], [y], marker="s", color=BLUE, ms=6)
+        ax.annotate(f"{point:.2f} ({low:.2f}–{high:.2f})", (high, y), xytext=(5, -3),
+                    textcoords="offset points", fontsize=7.5, color=DARK)
+    ax.axvline(1.0 if log else 0.0, color=GREY, linestyle="--", lw=1)
+    if log:
+        ax.set_xscale("log")
+        from matplotlib.ticker import FuncFormatter
+
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
+    ax.set_yticks(ys, names)
+    ax.set_xlabel(label)
+    ax.margins(x=0.25)
+    return fig
