@@ -57,8 +57,8 @@ def report(project: str, output: str, run_name: str | None, links_path: str | No
     from qualkit.report import STEPS, ReportOptions, write_report
     from qualkit.report.write import check_target, report_format
 
-    report_format(output)
     check_target(Path(output), force=force)  # refuse before the slow part
+    report_format(output)
     options = ReportOptions(run=run_name, links=links_path, coders=_names(coders),
                             scope=_names(scope), topic_run=topic_run, equity_by=equity_by,
                             equity_code=equity_code, n_boot=n_boot, seed=seed, title=title)

@@ -67,8 +67,8 @@ def write_report(store: Store, path: str | os.PathLike, options: ReportOptions |
             bad options (see :func:`qualkit.report.build.check_options`).
     """
     target = Path(path)
-    fmt = report_format(target)
     check_target(target, force=force)
+    fmt = report_format(target)
     content = render(store, fmt, options, progress=progress)
     data = content.encode("utf-8") if isinstance(content, str) else content
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
