@@ -194,7 +194,7 @@ def test_bad_input_is_one_line_and_writes_nothing(full_sample, empty_project, tm
                       "does not exist")
     assert_user_error(cli("report", full_sample, "-o", tmp_path / "r.pdf"), ".html, .docx")
     assert_user_error(cli("report", full_sample, "-o", tmp_path), "is a folder")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.yaml"]  # no temp left over
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.yaml", "empty.qualkit"]
     out.write_text("keep me")
     assert_user_error(cli("report", full_sample, "-o", out), "already exists", "--force")
     assert out.read_text() == "keep me"
