@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from qualkit.errors import InputError
 from qualkit.report import methods, sections_mixed, sections_qual
 from qualkit.report.context import Context, ReportOptions
-from qualkit.report.model import Report, Section
+from qualkit.report.model import Bullets, Heading, Report, Section
 
 if TYPE_CHECKING:
     from qualkit.store import Store
@@ -81,6 +81,8 @@ def build_report(store: Store, options: ReportOptions | None = None, *, fmt: str
     step("integration")
     sections += [methods.methods(ctx), appendix]
     step("methods")
+    if ctx.findings:  # gathered while the sections were built, shown first
+        sections[0].blocks[:0] = [Heading("Key findings"), Bullets(tuple(ctx.findings))]
     return Report(title=_title(store, options), subtitle=_subtitle(store),
                   generated=options.generated_at or _now(), sections=sections)
 

@@ -52,6 +52,7 @@ class Context:
     options: ReportOptions
     fmt: str  # "svg" or "png": what the writer embeds
     cited: dict[str, Any] = field(default_factory=dict)
+    findings: list[str] = field(default_factory=list)  # the summary's key findings
     _figures: int = 0
 
     def figure(self, make: Callable[[], Any], *, caption: str, alt: str) -> Figure:

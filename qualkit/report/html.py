@@ -25,9 +25,10 @@ h2 { font-size: 1.4rem; color: #1f4e79; border-bottom: 2px solid #1f4e79; paddin
   margin: 2.2rem 0 .8rem; }
 h3 { font-size: 1.1rem; margin: 1.4rem 0 .5rem; }
 .meta { color: #4d4d4d; margin: 0 0 1.2rem; }
-nav ol { columns: 2; padding-left: 1.2rem; margin: .4rem 0 1rem; }
+nav ol { columns: 2; list-style: none; padding-left: 0; margin: .4rem 0 1rem; }
 a { color: #1f4e79; }
-table { border-collapse: collapse; width: 100%; margin: .6rem 0 1.2rem; font-size: 9.5pt; }
+table { border-collapse: collapse; min-width: 60%; margin: .6rem 0 1.2rem; font-size: 9pt;
+  font-family: "Source Sans 3", "Helvetica Neue", Arial, sans-serif; }
 caption { text-align: left; font-weight: 600; padding: .3rem 0; caption-side: top; }
 th, td { border-bottom: 1px solid #bfbfbf; padding: .25rem .45rem; vertical-align: top;
   text-align: left; }
@@ -49,6 +50,7 @@ blockquote footer { font-style: normal; font-size: 9pt; color: #4d4d4d; }
   body { max-width: none; padding: 0; font-size: 10pt; }
   nav { display: none; }
   section { break-before: page; }
+  section:first-of-type { break-before: auto; }  /* the summary shares the title page */
   h2, h3, caption { break-after: avoid; }
   tr, figure, blockquote, .missing { break-inside: avoid; }
   thead { display: table-header-group; }

@@ -85,11 +85,11 @@ def saturation_curves(curves: Sequence[tuple[str, Sequence[int], Sequence[int], 
     for index, (label, xs, ys, point) in enumerate(curves):
         line, marker = _STYLES[index % len(_STYLES)]
         colour = colours[index % len(colours)]
-        ax.plot(xs, ys, linestyle=line, marker=marker, ms=4, color=colour, label=label)
+        said = f"saturation after {point}" if point is not None else "saturation not reached"
+        ax.plot(xs, ys, linestyle=line, marker=marker, ms=4, color=colour,
+                label=f"{label} ({said})")
         if point is not None:
             ax.axvline(point, color=colour, linestyle=line, lw=0.8)
-            ax.annotate(f"saturation: {point}", (point, ys[point - 1]), xytext=(4, -14),
-                        textcoords="offset points", fontsize=7.5, color=colour)
     ax.set_xlabel("documents coded")
     ax.set_ylabel("distinct codes")
     ax.set_ylim(bottom=0)

@@ -48,6 +48,10 @@ def themes(ctx: Context) -> Section:
                       ("Topic", "Keywords", "Units", "Closest code", "Similarity", "Coverage",
                        "Candidate", "Decision"), rows, numeric=(0, 2, 4, 5)))
     promoted = [t for t in report.topics if t.row.status == "promoted"]
+    ctx.findings.append(
+        f"Emergent themes: {len(report.topics)} topics, {len(report.candidates)} candidate new "
+        f"theme(s); promoted to the codebook: "
+        f"{', '.join(t.row.target_code_name or '?' for t in promoted) or 'none'}.")
     section.add(Heading("Promoted to the codebook"))
     if not promoted:
         section.add(Paragraph("No topic of this run was promoted to a code.", "missing"))
@@ -131,6 +135,10 @@ def _effects(ctx: Context, section: Section, effects: list[dict]) -> None:
                       note="Estimators: " + "; ".join(sorted({e["estimator"] for e in effects
                                                                if e.get("estimator")}))))
     ratios = [e for e in effects if _finite(e.get("rate_ratio"))]
+    ctx.findings.append("Outcomes (ATT, matched): " + "; ".join(
+        f"{e['outcome']} rate ratio {num(e['rate_ratio'])} ({ci(e['rr_ci_low'], e['rr_ci_high'])})"
+        if e in ratios else f"{e['outcome']} {num(e['estimate'])} "
+        f"({ci(e['ci_low'], e['ci_high'])})" for e in effects) + ".")
     if ratios:
         names = [e["outcome"] for e in ratios]
         points = [e["rate_ratio"] for e in ratios]
@@ -187,6 +195,10 @@ def integration(ctx: Context, run) -> Section:
         for theme in row.themes:
             linked.append(theme["code"])
             section.add(*(ctx.quote(q) for q in theme["quotes"][:2]))
+    fits = joint["fit"].dropna().value_counts()
+    if len(fits):
+        ctx.findings.append("Integration (joint display): " + ", ".join(
+            f"{n} {fit}" for fit, n in sorted(fits.items())) + " across the run's outcomes.")
     if not linked:
         section.missing("No themes are linked to this run's outcomes: pass --links links.yaml "
                         "or link them in `qualkit joint`.")

@@ -142,6 +142,7 @@ def _saturation(ctx: Context, section: Section, scope) -> None:
         section.missing("No saturation curve: no coded documents in the scope.")
         return
     main = results[0]
+    ctx.findings.append(f"Thematic saturation ({main['order']}): {main['status']}.")
     alt = (f"Line chart of distinct codes found against documents coded, "
            f"{len(curves)} order(s). In interview order: {main['status']}.")
     section.add(ctx.figure(lambda: plots.saturation_curves(curves),
@@ -170,6 +171,13 @@ def agreement(ctx: Context) -> Section:
                               "coders": list(result.coders), "n_boot": opts.n_boot,
                               "seed": opts.seed}
     two = len(result.coders) == 2
+    pooled = result.pooled
+    ctx.findings.append(
+        f"Inter-rater agreement ({', '.join(result.coders)}, {len(result.documents)} "
+        f"documents): pooled Krippendorff's α = {num(pooled.summary.krippendorff_alpha, 3)} "
+        f"({pooled.reliability or 'undefined'}); "
+        f"{sum(r.reliability == 'reliable' for r in result.codes)} of {len(result.codes)} "
+        "codes reliable (α ≥ 0.800).")
     kappa = "cohen_kappa" if two else "fleiss_kappa"
     section.add(Paragraph(
         f"Coders compared: {', '.join(result.coders)}, on the {len(result.documents)} "
