@@ -198,3 +198,22 @@ def test_bad_input_is_one_line_and_writes_nothing(full_sample, empty_project, tm
     out.write_text("keep me")
     assert_user_error(cli("report", full_sample, "-o", out), "already exists", "--force")
     assert out.read_text() == "keep me"
+
+
+def test_a_failed_write_leaves_neither_the_report_nor_a_temporary_file(full_sample, tmp_path,
+                                                                       monkeypatch):
+    import os
+
+    from qualkit import Project
+
+    def broken_replace(source, target):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with Project.open(full_sample) as project, pytest.raises(OSError):
+        project.report(tmp_path / "r.md", run=RUN)
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    with Project.open(full_sample) as project:
+        written = project.report(tmp_path / "r.md", run=RUN, coders=("ana", "ben"))
+    assert written.read_text().count("## ") >= 9
