@@ -63,12 +63,13 @@ class Context:
         return Figure(caption, alt, data if self.fmt == "svg" else "",
                       data if self.fmt == "png" else b"")
 
-    def quote(self, q: dict[str, Any]) -> Quote:
+    def quote(self, q: dict[str, Any], *, theme: str | None = None) -> Quote:
         """A quote as the report shows it, after de-identification (see :func:`deidentify`)."""
         text = deidentify(self.store, q["text"], document=q.get("document"),
                           start=q.get("start"), end=q.get("end"))
         who = q.get("role") or q.get("speaker") or "speaker"
-        return Quote(text, f"{who}, {q.get('document', '?')}")
+        source = f"{who}, {q.get('document', '?')}"
+        return Quote(text, f"{theme} · {source}" if theme else source)
 
 
 def deidentify(store: Store, text: str, *, document: str | None, start: int | None,

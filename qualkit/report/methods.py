@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import platform
-import sqlite3
 from importlib import metadata
 
 from qualkit.report.context import Context
@@ -48,7 +47,7 @@ def methods(ctx: Context) -> Section:
         f"page, the write-ahead log included): {ctx.store.content_sha256()}. The same project "
         "and options give the same report, apart from the generation time."))
     section.add(Heading("Software"))
-    versions = [("python", platform.python_version()), ("sqlite", sqlite3.sqlite_version)]
+    versions = [("python", platform.python_version()), ("sqlite", ctx.store.sqlite_version())]
     versions += [(name, _version(name)) for name in LIBRARIES]
     section.add(Table("Software and library versions that produced this report",
                       ("Package", "Version"), tuple(versions)))

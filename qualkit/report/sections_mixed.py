@@ -194,7 +194,7 @@ def integration(ctx: Context, run) -> Section:
             ("Meta-inference", row.meta_inference or "–"))))
         for theme in row.themes:
             linked.append(theme["code"])
-            section.add(*(ctx.quote(q) for q in theme["quotes"][:2]))
+            section.add(*(ctx.quote(q, theme=theme["code"]) for q in theme["quotes"][:2]))
     fits = joint["fit"].dropna().value_counts()
     if len(fits):
         ctx.findings.append("Integration (joint display): " + ", ".join(

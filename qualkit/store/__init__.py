@@ -230,6 +230,10 @@ class Store:
             for key, source in tables.items()
         }
 
+    def sqlite_version(self) -> str:
+        """The SQLite library this connection runs on (reports cite it)."""
+        return self._sql("SELECT sqlite_version()").fetchone()[0]
+
     def content_sha256(self) -> str:
         """SHA-256 of the database as SQLite sees it now (one consistent read of every page).
 
