@@ -3,9 +3,11 @@ the report cites, the formulas by reference, and the project's SHA-256."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import platform
 from importlib import metadata
+from pathlib import Path
 
 from qualkit.report.context import Context
 from qualkit.report.model import Bullets, Heading, Paragraph, Section, Table
@@ -81,11 +83,18 @@ def _cited(ctx: Context) -> list[tuple[str, str]]:
         rows.append((f"Match run “{run.name}”", _kv({"created": run.created_at, **run.params})))
         rows.append((f"Match run “{run.name}”: propensity model",
                      json.dumps(run.result.get("propensity", {}), sort_keys=True)[:600]))
-    links = opts.links or "the links stored with the run"
-    rows.append(("Links (joint display)", str(links)))
+    rows.append(("Links (joint display)", _links(opts.links)))
     rows.append(("Equity lens", _kv({"by": opts.equity_by,
                                      "code": opts.equity_code or "Bias concerns"})))
     return rows
+
+
+def _links(path: str | None) -> str:
+    """The links file by name and content hash (its folder differs between machines)."""
+    if path is None:
+        return "the links stored with the run"
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return f"{Path(path).name} (SHA-256 {digest})"
 
 
 def _kv(values: dict) -> str:

@@ -115,25 +115,37 @@ def love_plot(names: Sequence[str], before: Sequence[float], after: Sequence[flo
 
 def forest_plot(names: Sequence[str], points: Sequence[float], lows: Sequence[float],
                 highs: Sequence[float], *, log: bool, label: str):
-    """Point estimates with 95 % intervals; rate ratios on a log axis with a line at 1."""
+    """Point estimates with 95 % intervals; rate ratios on a log axis with a line at 1. The
+    numbers are printed in a column right of the axes, clear of the bars."""
     plt = _plt()
-    fig, ax = plt.subplots(figsize=(6.5, 0.42 * len(names) + 1.3), layout="constrained")
+    fig, ax = plt.subplots(figsize=(6.8, 0.42 * len(names) + 1.3), layout="constrained")
     ys = list(range(len(names)))[::-1]
+    shown = []
     for y, point, low, high in zip(ys, points, lows, highs, strict=True):
         if point is None or not math.isfinite(point):
+            ax.text(1.02, y, "not estimated", transform=ax.get_yaxis_transform(), fontsize=8,
+                    va="center", color=DARK)
             continue
+        shown += [low, high]
         ax.plot([low, high], [y, y], color=BLUE, lw=1.6)
         ax.plot([point], [y], marker="s", color=BLUE, ms=6)
-        ax.annotate(f"{point:.2f} ({low:.2f}–{high:.2f})", (high, y), xytext=(5, -3),
-                    textcoords="offset points", fontsize=7.5, color=DARK)
+        ax.text(1.02, y, f"{point:.2f} ({low:.2f} to {high:.2f})", fontsize=8, va="center",
+                transform=ax.get_yaxis_transform(), color=DARK)
     ax.axvline(1.0 if log else 0.0, color=GREY, linestyle="--", lw=1)
-    if log:
-        ax.set_xscale("log")
-        from matplotlib.ticker import FuncFormatter
+    if log and shown:
+        from matplotlib.ticker import FixedLocator, NullLocator
 
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-        ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
+        low, high = min(min(shown), 1.0), max(max(shown), 1.0)
+        ax.set_xscale("log")
+        ax.set_xlim(low / 1.25, high * 1.25)
+        ticks = [t for t in (0.1, 0.2, 0.25, 0.5, 0.75, 1, 1.5, 2, 4, 8)
+                 if low / 1.25 <= t <= high * 1.25]
+        ax.xaxis.set_major_locator(FixedLocator(ticks))
+        ax.xaxis.set_minor_locator(NullLocator())
+        ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
     ax.set_yticks(ys, names)
+    ax.set_ylim(-0.6, len(names) - 0.4)
     ax.set_xlabel(label)
-    ax.margins(x=0.25)
+    ax.text(1.02, 1.01, "estimate (95 % CI)", transform=ax.transAxes, fontsize=8,
+            va="bottom", color=DARK, weight="bold")
     return fig

@@ -10,7 +10,6 @@ from qualkit.report.model import Bullets, Figure, Heading, Paragraph, Quote, Rep
 
 def render_docx(report: Report) -> bytes:
     import docx
-    from docx.enum.section import WD_ORIENT  # noqa: F401  (portrait by default)
     from docx.shared import Cm, Pt
 
     document = docx.Document()
@@ -21,7 +20,7 @@ def render_docx(report: Report) -> bytes:
     document.core_properties.title = report.title
     document.core_properties.author = "qualkit"
     document.add_heading(report.title, level=0)
-    document.add_paragraph(report.subtitle).italic = True
+    document.add_paragraph().add_run(report.subtitle).italic = True
     document.add_paragraph(f"Generated {report.generated} by qualkit.")
     for index, section in enumerate(report.sections):
         if index:
