@@ -218,3 +218,36 @@ def test_a_failed_write_leaves_neither_the_report_nor_a_temporary_file(full_samp
     with Project.open(full_sample) as project:
         written = project.report(tmp_path / "r.md", run=RUN, coders=("ana", "ben"))
     assert written.read_text().count("## ") >= 9
+
+
+def test_bootstrap_intervals_appear_when_asked_and_equal_the_library(full_sample):
+    from qualkit.agreement import project_agreement
+
+    options = ReportOptions(coders=("ana", "ben"), n_boot=40, seed=3, generated_at=STAMP)
+    with Store.open(full_sample) as store:
+        parsed = HtmlReport(render(store, "html", options))
+        interval = project_agreement(store, coders=["ana", "ben"], n_boot=40, seed=3) \
+            .pooled.summary.interval("krippendorff_alpha")
+    heads = next(h for c, h in parsed.table_heads.items() if c.startswith("Agreement per code"))
+    assert "α 95% CI" in heads and "Cohen's κ" in heads
+    pooled = parsed.table("Agreement per code")[-1]
+    assert pooled[heads.index("α 95% CI")] == f"{num(interval.low, 3)} to {num(interval.high, 3)}"
+
+
+def test_every_quote_passes_through_the_one_deidentification_hook(full_sample, monkeypatch):
+    from qualkit.report import context
+
+    seen = []
+
+    def redact(store, text, **where):
+        seen.append(where)
+        return "[REDACTED]"
+
+    monkeypatch.setattr(context, "deidentify", redact)
+    with Store.open(full_sample) as store:
+        html = render(store, "html", ReportOptions(generated_at=STAMP))
+    quotes = re.findall(r"<blockquote><p>(.*?)</p>", html)
+    assert quotes and set(quotes) == {"“[REDACTED]”"}
+    matrix = HtmlReport(html).table("Theme × speaker role quote matrix")
+    assert matrix and all(row[2].startswith("“[REDACTED]”") for row in matrix)
+    assert len(seen) >= len(quotes) + len(matrix)
