@@ -196,6 +196,8 @@ def test_bad_input_is_one_line_and_writes_nothing(full_sample, empty_project, tm
     broken = tmp_path / "broken.yaml"
     broken.write_text("run: sample-nn\nlinks:\n  - outcome: nonsense\n    codes: [Nope]\n")
     assert_user_error(cli("report", full_sample, "--links", broken, "-o", out), "broken.yaml")
+    assert_user_error(cli("report", full_sample, "--topic-run", "99", "-o", out),
+                      "no topic run 99")
     assert_user_error(cli("report", full_sample, "-o", tmp_path / "no" / "r.html"),
                       "does not exist")
     assert_user_error(cli("report", full_sample, "-o", tmp_path / "r.pdf"), ".html, .docx")
