@@ -316,3 +316,15 @@ def test_printing_the_sample_report_gives_clean_pages(sample_html, tmp_path, pap
     for number, (_, stream) in enumerate(pages, start=1):
         drawn = re.search(rb"\bT[Jj]\b|\bDo\b", stream)  # text shown or an image painted
         assert drawn, f"page {number} of {len(pages)} is blank"
+
+
+def test_the_project_hash_is_read_through_sqlite_and_follows_the_content(empty_project):
+    with Store.open(empty_project) as store:
+        first = store.content_sha256()
+    with Store.open(empty_project) as store:
+        assert store.content_sha256() == first  # another connection, same content
+        store._sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    with Store.open(empty_project) as store:
+        assert store.content_sha256() == first  # pages moved from the WAL: same content
+        store.set_meta("study", "LEAD Ashford")
+        assert store.content_sha256() != first
