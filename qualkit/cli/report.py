@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
-from qualkit.cli._common import PROJECT, open_store, progress_bar
+from qualkit.cli._common import PROJECT, open_store
+
+
+def _steps_bar():
+    """A bar of the report's sections on stderr (None when stderr is not a terminal)."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    return Progress(TextColumn("report: {task.description:<12}"), BarColumn(),
+                    MofNCompleteColumn(), console=Console(stderr=True), transient=True)
 
 
 def _names(value: str | None) -> tuple[str, ...] | None:
@@ -63,13 +75,14 @@ def report(project: str, output: str, run_name: str | None, links_path: str | No
                             scope=_names(scope), topic_run=topic_run, equity_by=equity_by,
                             equity_code=equity_code, n_boot=n_boot, seed=seed, title=title)
     with open_store(project) as store:
-        bar = progress_bar("report")
+        bar = _steps_bar()
         if bar is None:
             path = write_report(store, output, options, force=force)
         else:
             with bar:
-                task = bar.add_task("report", total=len(STEPS))
+                task = bar.add_task(STEPS[0], total=len(STEPS))
                 path = write_report(store, output, options, force=force,
                                     progress=lambda step, done, total: bar.update(
-                                        task, completed=done, total=total))
+                                        task, completed=done, total=total,
+                                        description=STEPS[min(done, total - 1)]))
     click.echo(f"{path}: report written")
