@@ -294,6 +294,15 @@ class Project:
         from qualkit.exchange import merge_projects
 
         return merge_projects(self.store, list(paths), dry_run=dry_run)
+    def report(self, path: PathLike, *, force: bool = False, **options: Any) -> Path:
+        """Write the mixed-methods report (.html, .docx or .md; the format from the name).
+
+        Options as :class:`qualkit.report.ReportOptions` (run, links, coders, scope, topic_run,
+        equity_by, n_boot, seed, title); an existing file is replaced only with ``force``.
+        """
+        from qualkit.report import ReportOptions, write_report
+
+        return write_report(self.store, path, ReportOptions(**options), force=force)
 
     # -- names to ids ---------------------------------------------------------------------------
 

@@ -39,6 +39,7 @@ _COMMANDS = {
     "saturation": ("integrate:saturation", "Thematic saturation (Guest, Namey & Chen 2020)."),
     "joint": ("joint:joint", "Joint display: outcome effects beside linked themes and quotes."),
     "equity": ("joint:equity", "Effects by subgroup (race, sex) beside a theme's quotes."),
+    "report": ("report:report", "The mixed-methods report: one HTML, Word or Markdown file."),
 }
 
 

@@ -233,6 +233,22 @@ class Store:
             for key, source in tables.items()
         }
 
+    def sqlite_version(self) -> str:
+        """The SQLite library this connection runs on (reports cite it)."""
+        return self._sql("SELECT sqlite_version()").fetchone()[0]
+
+    def content_sha256(self) -> str:
+        """SHA-256 of the database as SQLite sees it now (one consistent read of every page).
+
+        Hashing the file with ``open()`` instead would be wrong twice: the WAL may hold pages
+        the file lacks, and closing that second descriptor drops this process's POSIX locks on
+        the database (see docs on SQLite and POSIX locks), letting another process delete a live
+        WAL. ``serialize`` reads through this connection, inside one read transaction.
+        """
+        import hashlib
+
+        return hashlib.sha256(self.db.conn.serialize()).hexdigest()
+
     def dump(self) -> str:
         """The whole database as SQL text: tests compare it before and after a refused input."""
         return "\n".join(self.db.conn.iterdump())
