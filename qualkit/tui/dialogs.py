@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from qualkit.coding.keys import KeyTable
 from qualkit.models import Code
 
 
@@ -131,10 +132,11 @@ def definition(code: Code) -> Text:
     return text
 
 
-def key_table(keys: list[tuple[str, str]]) -> Table:
+def key_table(keys: KeyTable) -> Table:
+    """A screen's table of the key contract, as the `?` dialog shows it."""
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
-    for key, what in keys:
-        table.add_row(key, what)
+    for key in keys.keys:
+        table.add_row(key.shown, key.help)
     return table

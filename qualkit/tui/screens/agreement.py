@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, SelectionList, Static
 
+from qualkit.coding import keys
 from qualkit.store import Store
+from qualkit.tui.keys import bindings
 from qualkit.tui.workers import run_on_own_connection
 
 if TYPE_CHECKING:
@@ -72,16 +73,8 @@ class AgreementScreen(Screen[None]):
     #agreement-summary { height: auto; max-height: 12; padding: 0 1;
                          border-top: solid $panel-lighten-2; }
     """
-    BINDINGS = [
-        Binding("escape,q", "back", "back", show=True),
-        Binding("s", "sort", "sort", show=True),
-        Binding("o", "reverse", "reverse"),
-        Binding("t", "unit", "unit", show=True),
-        Binding("c", "coders", "coders", show=True),
-        Binding("R", "reconcile", "reconcile", show=True),
-        Binding("j", "cursor(1)", show=False),
-        Binding("k", "cursor(-1)", show=False),
-    ]
+    KEYS = keys.AGREEMENT
+    BINDINGS = bindings(KEYS)
 
     @dataclass
     class Computed(Message):

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from qualkit.coding.keys import CODING_KEYS
 from qualkit.ingest.metadata import is_researcher
-from qualkit.tui.dialogs import CodePicker, InfoDialog, TextDialog, definition, key_table
+from qualkit.tui.dialogs import CodePicker, InfoDialog, TextDialog, definition
 from qualkit.tui.widgets.panels import CodebookPanel
 
 if TYPE_CHECKING:
@@ -93,9 +92,6 @@ class CodingLinks:
                 self.done_action("jumped to a search hit")
 
         self.app.push_screen(SearchScreen(self.store), jump)
-
-    def action_help(self) -> None:
-        self.app.push_screen(InfoDialog("Keys of the coding screen", key_table(CODING_KEYS)))
 
     def action_codebook(self) -> None:
         from qualkit.tui.screens.codebook import CodebookScreen

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Select
 
+from qualkit.coding import keys
 from qualkit.store import Store
+from qualkit.tui.keys import bindings
 
 
 class MemosScreen(Screen[tuple[int, int] | None]):
     """Returns (document id, offset) of the chosen memo's passage, or None."""
 
-    BINDINGS = [
-        Binding("escape,q", "back", "back", show=True),
-        Binding("j", "cursor(1)", show=False),
-        Binding("k", "cursor(-1)", show=False),
-    ]
+    KEYS = keys.MEMOS
+    BINDINGS = bindings(KEYS)
 
     def __init__(self, store: Store, coder: str) -> None:
         super().__init__()
