@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from qualkit.agreement import ProjectAgreement
     from qualkit.coding import CodingSession, LoadReport, Toggled
-    from qualkit.coding.retrieve import Passage
+    from qualkit.coding.passages import Passage
     from qualkit.ingest import ImportReport
     from qualkit.models import Code, Document
     from qualkit.outcomes import OutcomeRun
@@ -172,7 +172,7 @@ class Project:
         """Every passage coded ``code`` (and its sub-codes) across the documents, with speaker,
         document and the segments around it; ``where`` keeps documents whose field or attribute
         has the value, e.g. ``{"site": "Eastside"}``."""
-        from qualkit.coding.retrieve import retrieve
+        from qualkit.coding.passages import retrieve
 
         coders = [coder] if isinstance(coder, str) else coder
         return retrieve(self.store, code, coders=coders, where=where, subcodes=subcodes)

@@ -40,12 +40,8 @@ def retrieve(project: str, code: str, coders: tuple[str, ...], where: tuple[str,
       qualkit retrieve lead.qualkit --code Collaboration --coder ana --csv -o collab.csv
       qualkit retrieve lead.qualkit --code Training --where kind=interview --markdown
     """
-    from qualkit.coding.retrieve import (
-        passages_csv,
-        passages_json,
-        passages_markdown,
-        retrieve as find,
-    )
+    from qualkit.coding import retrieve as find
+    from qualkit.coding.passages import passages_csv, passages_json, passages_markdown
 
     with open_store(project) as store:
         passages = find(store, code, coders=list(coders) or None, where=_where(where),

@@ -14,7 +14,7 @@ from qualkit.coding.codebook import (
     project_codebook,
 )
 from qualkit.coding.csv_io import CodingsImport, export_codings, import_codings
-from qualkit.coding.retrieve import Passage, retrieve
+from qualkit.coding.passages import Passage, retrieve
 from qualkit.coding.session import CodingSession, Toggled
 
 __all__ = [

@@ -18,8 +18,8 @@ _CHARACTERS = {
     "greater_than_sign": ">",
     "less_than_sign": "<",
 }
-# Actions that leave a screen: the footer shows them first, so they never scroll out of sight.
-_LEAVING = ("quit", "back")
+# Leaving a screen and its help: the footer shows them first, so they never scroll out of sight.
+_LEAVING = ("quit", "back", "app.help")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +52,8 @@ class KeyTable:
             for key in self.keys
             for i, (keys, action) in enumerate(key.binds)
         ]
-        leaving = [r for r in rows if r[1] in _LEAVING]
-        return leaving + [r for r in rows if r[1] not in _LEAVING]
+        first = sorted((r for r in rows if r[1] in _LEAVING), key=lambda r: _LEAVING.index(r[1]))
+        return first + [r for r in rows if r[1] not in _LEAVING]
 
     def bound_keys(self) -> set[str]:
         """Every Textual key name bound on the screen."""
@@ -64,7 +64,8 @@ def _k(shown: str, help_: str, *binds: tuple[str, str], footer: str = "") -> Key
     return Key(shown, help_, tuple(binds), footer)
 
 
-HELP = _k("?", "this help (every screen)")  # bound once, by the app, for every screen
+# The app carries the help action; each screen binds `?` to it so the footer shows it up front.
+HELP = _k("?", "this help (every screen)", ("question_mark", "app.help"), footer="keys")
 
 CODING = KeyTable("coding", "Keys of the coding screen", (
     _k("j / ↓", "next segment", ("j", "move(1)")),
@@ -76,7 +77,7 @@ CODING = KeyTable("coding", "Keys of the coding screen", (
        *((str(n), f"apply_nth({n - 1})") for n in range(1, 10))),
     _k("code hotkey", "toggle that code on the selection (hotkeys are set in the codebook)"),
     _k("space", "code picker: type a few letters of a code's name or path, enter toggles it "
-       "(recent codes first)", ("space", "pick_code"), footer="pick code"),
+       "(recent codes first)", ("space", "pick_code"), footer="code"),
     _k("v", "word mode: select part of the segment (h / l move, H / L extend, esc leaves)",
        ("v", "span_mode"), ("h", "word(-1)"), ("l", "word(1)"), ("H", "word(-1, True)"),
        ("L", "word(1, True)"), ("escape", "leave_span"), footer="words"),
@@ -85,10 +86,10 @@ CODING = KeyTable("coding", "Keys of the coding screen", (
     _k("/", "search all documents, jump to a hit (hits are highlighted in the transcript)",
        ("slash", "search"), footer="search"),
     _k("n", "next segment I have not coded (skips interviewer and facilitator turns)",
-       ("n", "next_uncoded"), footer="uncoded"),
+       ("n", "next_uncoded")),
     _k("m", "memo on the current segment", ("m", "memo"), footer="memo"),
     _k("d", "definition, include / exclude rules and example of the highlighted code",
-       ("d", "definition"), footer="def"),
+       ("d", "definition")),
     _k("c", "show only segments with a chosen code (again to show all)",
        ("c", "filter"), footer="filter"),
     _k("D", "mark this document done / not done (agreement compares done documents)",
@@ -243,7 +244,7 @@ def _character(name: str) -> str | None:
 def reserved_keys() -> frozenset[str]:
     """Characters a code's hotkey may not take: every key the coding screen binds (the `?` of
     the app included), and all capitals and digits, kept for screen keys to come."""
-    bound = {_character(name) for name in CODING.bound_keys()} | {"?"}
+    bound = {_character(name) for name in CODING.bound_keys()}
     return frozenset(c for c in bound if c) | set(string.ascii_uppercase) | set(string.digits)
 
 

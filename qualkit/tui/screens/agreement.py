@@ -112,7 +112,7 @@ class AgreementScreen(Screen[None]):
                 yield Static("✓ α ≥ .800\n~ α ≥ .667\n✗ below\n· undefined", id="agreement-legend")
             yield DataTable(id="agreement-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="agreement-summary")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#agreement-coders", SelectionList).border_title = "coders"

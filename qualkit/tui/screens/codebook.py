@@ -36,7 +36,7 @@ class CodebookScreen(Screen[None]):
             yield OptionList(id="codes")
             with VerticalScroll(id="code-detail"):
                 yield Static(id="detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.reload()

@@ -42,7 +42,7 @@ class CodingScreen(CodingLinks, Screen):
             yield DocumentList(id="documents")
             yield TranscriptView(id="transcript")
             yield CodebookPanel(id="codebook")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def view(self) -> TranscriptView:

@@ -111,7 +111,7 @@ class JointScreen(Screen[tuple[int, int] | None]):
         with Vertical(id="joint-detail"):
             yield Static("", id="joint-text")
             yield OptionList(id="joint-quotes")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

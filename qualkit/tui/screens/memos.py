@@ -34,7 +34,7 @@ class MemosScreen(Screen[tuple[int, int] | None]):
             yield Select([(n, i) for i, n in self.codes.items()], prompt="any code", id="code")
             yield Select([(n, i) for i, n in self.coders.items()], prompt="any coder", id="coder")
         yield DataTable(id="memo-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

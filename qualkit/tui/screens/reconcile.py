@@ -107,7 +107,7 @@ class ReconcileScreen(Screen[None]):
             yield Static("", id="reconcile-a")
             yield Static("", id="reconcile-b")
         yield Static("", id="reconcile-decision")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         if self.coders is None:

@@ -37,7 +37,7 @@ class SuggestionsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Label("Suggestions", id="suggestions-title")
         yield DataTable(id="suggestions-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -72,7 +72,7 @@ class TopicsScreen(Screen[None]):
             yield DataTable(id="topics-table", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="topics-detail"):
                 yield Static(id="topics-quotes")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
