@@ -6,7 +6,6 @@ from textual.binding import Binding
 
 from qualkit.coding.keys import KeyTable
 
-
 # Shorter than Textual's own spelling: at 80 columns every cell of the footer counts.
 _DISPLAY = {"space": "␣"}
 

@@ -72,6 +72,10 @@ class AgreementScreen(Screen[None]):
     #agreement-table { width: 1fr; height: 1fr; }
     #agreement-summary { height: auto; max-height: 12; padding: 0 1;
                          border-top: solid $panel-lighten-2; }
+    /* At 80 columns the table takes the width; c shows the coders (and the legend) again. */
+    AgreementScreen.-narrow #agreement-side { display: none; }
+    AgreementScreen.-narrow.choosing #agreement-side { display: block; }
+    AgreementScreen.-narrow #agreement-summary { max-height: 6; }
     """
     KEYS = keys.AGREEMENT
     BINDINGS = bindings(KEYS)
@@ -282,7 +286,13 @@ class AgreementScreen(Screen[None]):
         self.recompute()
 
     def action_coders(self) -> None:
-        self.query_one("#agreement-coders", SelectionList).focus()
+        coders = self.query_one("#agreement-coders", SelectionList)
+        if self.has_class("-narrow") and coders.has_focus:  # c again: back to the table
+            self.remove_class("choosing")
+            self.query_one(DataTable).focus()
+            return
+        self.add_class("choosing")
+        coders.focus()
 
     def action_cursor(self, delta: int) -> None:
         table = self.query_one(DataTable)

@@ -102,12 +102,16 @@ class CodingLinks:
     def action_search(self) -> None:
         from qualkit.tui.screens.search import SearchScreen
 
+        search = SearchScreen(self.store)
+
         def jump(segment: Segment | None) -> None:
+            # The words stay highlighted after the jump; leaving the search (esc) clears them.
+            self.view.set_hits(search.query_text if segment is not None else "")
             if segment is not None:
                 self.open_document(segment.document_id, segment.ordinal)
                 self.done_action("jumped to a search hit")
 
-        self.app.push_screen(SearchScreen(self.store), jump)
+        self.app.push_screen(search, jump)
 
     def action_codebook(self) -> None:
         from qualkit.tui.screens.codebook import CodebookScreen

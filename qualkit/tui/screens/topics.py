@@ -76,7 +76,8 @@ class TopicsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("#", "size", "keywords", "closest code", "sim", "cov", "★", "status")
+        # What a reviewer decides on first (★, similarity, coverage) before the long keywords.
+        table.add_columns("#", "size", "★", "sim", "cov", "closest code", "status", "keywords")
         self.load()
         table.focus()
 
@@ -96,9 +97,9 @@ class TopicsScreen(Screen[None]):
             return
         for topic in self.report.topics:
             row = topic.row
-            table.add_row(row.topic, row.size, ", ".join(row.keywords[:5]),
-                          row.code_name or "—", fmt(row.similarity), fmt(row.coverage),
-                          "★" if row.candidate else "", _status(row), key=str(row.topic))
+            table.add_row(row.topic, row.size, "★" if row.candidate else "",
+                          fmt(row.similarity), fmt(row.coverage), _clip(row.code_name or "—"),
+                          _status(row), ", ".join(row.keywords[:4]), key=str(row.topic))
         ids = [t.id for t in self.report.topics]
         if keep in ids:
             table.move_cursor(row=ids.index(keep))
@@ -275,6 +276,10 @@ def describe(topic: TopicSummary, params: dict) -> Text:
         text.append(f"“{' '.join(quote.text.split())}”\n")
         text.append(f"  {quote.document}, {quote.speaker or '?'}\n\n", style="dim")
     return text
+
+
+def _clip(text: str, width: int = 22) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _status(row) -> str:
