@@ -57,7 +57,8 @@ def test_a_screens_bindings_are_its_table_and_nothing_else(name):
         method = action.removeprefix("app.").split("(")[0]
         assert hasattr(owner, f"action_{method}"), (name, action)
     shown = [b for b in screen.BINDINGS if b.show]
-    assert [b.description for b in shown] == [label for _, _, label in table.footer_order() if label]
+    labels = [label for _, _, label in table.footer_order() if label]
+    assert [b.description for b in shown] == labels
     # leaving the screen and its help are the first things in the footer
     assert {shown[0].action, shown[1].action} <= {"quit", "back", "app.help"}
     assert shown[1].action == "app.help"

@@ -256,7 +256,3 @@ def markdown() -> str:
         parts.extend(f"| `{key.shown}` | {key.help} |" for key in table.keys)
         parts.append("")
     return "\n".join(parts).rstrip() + "\n"
-
-
-if __name__ == "__main__":  # python -m qualkit.coding.keys > keys.md, to paste into README
-    print(markdown(), end="")
