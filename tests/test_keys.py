@@ -64,6 +64,19 @@ def test_a_screens_bindings_are_its_table_and_nothing_else(name):
     assert shown[1].action == "app.help"
 
 
+def test_the_transcript_panes_own_keys_are_in_the_contract():
+    """The transcript pane binds the arrows itself (so they move the selection, not the scroll):
+    each does what a row of the coding table does, and that row names the arrow."""
+    from qualkit.tui.widgets.transcript import TranscriptView
+
+    glyphs = {"down": "↓", "up": "↑", "right": "→", "left": "←", "home": "home", "end": "end"}
+    for binding in TranscriptView.BINDINGS:
+        modifier, _, name = binding.key.rpartition("+")
+        spelled = (f"{modifier}+" if modifier else "") + glyphs[name]
+        rows = [k for k in keys.CODING.keys if any(a == binding.action for _, a in k.binds)]
+        assert any(spelled in row.shown or spelled in row.help for row in rows), binding
+
+
 def test_reserved_hotkeys_are_the_coding_screens_keys_plus_capitals_and_digits():
     characters = {"slash": "/", "question_mark": "?", "space": " "}
     bound = {characters.get(k, k) for k in keys.CODING.bound_keys()}
