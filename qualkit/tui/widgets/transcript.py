@@ -207,9 +207,10 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
             Line(row, "text", a, b, first=i == 0)
             for i, (a, b) in enumerate(wrap(segment.text, width))
         ]
-        if self._code_labels(index) or index in self.memos:
-            rows = self._code_rows(index, width)
-            lines += [Line(row, "codes", k) for k in range(len(rows))]
+        if index in self.by_segment or index in self.memos:
+            rows = self._code_rows(index, width)  # the labels, wrapped to the pane's width
+            if rows[0]:
+                lines += [Line(row, "codes", k) for k in range(len(rows))]
         return lines
 
     def _starts_turn(self, row: int) -> bool:
