@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from qualkit.agreement import ProjectAgreement
     from qualkit.coding import CodingSession, LoadReport, Toggled
+    from qualkit.coding.passages import Passage
     from qualkit.ingest import ImportReport
     from qualkit.models import Code, Document
     from qualkit.outcomes import OutcomeRun
@@ -163,6 +164,18 @@ class Project:
 
         coders = [coder] if isinstance(coder, str) else coder
         return codings_frame(self.store, coders=coders)
+
+    def retrieve(
+        self, code: str, *, coder: str | Sequence[str] | None = None,
+        where: dict[str, str] | None = None, subcodes: bool = True,
+    ) -> list[Passage]:
+        """Every passage coded ``code`` (and its sub-codes) across the documents, with speaker,
+        document and the segments around it; ``where`` keeps documents whose field or attribute
+        has the value, e.g. ``{"site": "Eastside"}``."""
+        from qualkit.coding.passages import retrieve
+
+        coders = [coder] if isinstance(coder, str) else coder
+        return retrieve(self.store, code, coders=coders, where=where, subcodes=subcodes)
 
     def import_codings(self, path: PathLike, *, coder: str | None = None):
         """Add codings from a ``document,start,end,code,coder`` CSV (all rows or none)."""

@@ -38,8 +38,12 @@ def test_ruff_is_clean():
     assert result.returncode == 0, result.stdout[-3000:]
 
 
-def test_readme_lists_every_key_of_the_coding_screen():
-    from qualkit.coding.keys import CODING_KEYS
+def test_readme_key_tour_is_the_key_contract_both_ways():
+    """README's key tables are exactly the contract's: no key missing, none left over."""
+    from qualkit.coding.keys import markdown
 
-    for key, what in CODING_KEYS:
-        assert f"| `{key}` | {what} |" in README, key
+    start, end = "<!-- keys:start -->\n", "<!-- keys:end -->"
+    block = README[README.index(start) + len(start) : README.index(end)]
+    assert block == markdown()
+    rows = [line for line in README.splitlines() if line.startswith("| `")]
+    assert sum(line in block.splitlines() for line in rows) == block.count("\n| `")

@@ -24,6 +24,7 @@ _COMMANDS = {
     "status": ("project:status", "Counts, each coder's progress and saved runs."),
     "codebook": ("project:codebook", "Load a YAML codebook into the project, or export it."),
     "codings": ("codings:codings", "Exchange codings as CSV; mark documents done."),
+    "retrieve": ("retrieve:retrieve", "Every passage of a code across documents, with context."),
     "code": ("tui:code", "Open the coding workbench (the TUI) as a coder."),
     "demo": ("tui:demo", "Build the sample project and open the coding workbench on it."),
     "agree": ("agree:agree", "Inter-rater agreement: per code, pooled, and pairwise."),

@@ -1,5 +1,5 @@
 """Coding: a coder's session (toggle, undo, memos, completion), the codebook (YAML, edits), the
-lossless CSV exchange of codings, and the key contract of the coding screen."""
+lossless CSV exchange of codings, retrieval of a code's passages, and the key contract."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from qualkit.coding.codebook import (
     project_codebook,
 )
 from qualkit.coding.csv_io import CodingsImport, export_codings, import_codings
+from qualkit.coding.passages import Passage, retrieve
 from qualkit.coding.session import CodingSession, Toggled
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "CodingSession",
     "CodingsImport",
     "LoadReport",
+    "Passage",
     "Toggled",
     "apply_codebook",
     "dump_codebook",
@@ -30,4 +32,5 @@ __all__ = [
     "load_codebook",
     "parse_codebook",
     "project_codebook",
+    "retrieve",
 ]

@@ -22,13 +22,13 @@ Format::
 from __future__ import annotations
 
 import re
-import string
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from qualkit.coding.keys import reserved_keys
 from qualkit.errors import InputError, located
 
 if TYPE_CHECKING:
@@ -50,7 +50,9 @@ TOP_KEYS = ("codebook", "version", "description", "codes")
 TEXT_FIELDS = ("description", "include", "exclude", "example")
 # Keys the workbench binds itself (see the README key contract): a code cannot take them. All
 # capitals are kept for the workbench's own screens.
-RESERVED_KEYS = frozenset("jkhlgunmdcqv?/ " + string.ascii_uppercase + string.digits)
+# The coding screen's own keys come from the key contract, so a new key can never clash with a
+# hotkey that the codebook validated.
+RESERVED_KEYS = reserved_keys()
 COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 
 

@@ -202,8 +202,9 @@ def _check_hotkey(session: CodingSession, code: Code, key: str | None) -> str | 
         return None
     if len(key) != 1 or key in RESERVED_KEYS:
         raise QualkitError(
-            f"hotkey '{key}' must be one character that the coding screen does "
-            "not use (not j k h l g u n m d c q v, a digit or a capital)"
+            f"hotkey '{key}' must be one character that the coding screen does not use "
+            f"(not {' '.join(sorted(k for k in RESERVED_KEYS if k.islower()))}, space, / ?, "
+            "a digit or a capital)"
         )
     for other in session.store.codes.list():
         if other.hotkey == key and other.id != code.id:

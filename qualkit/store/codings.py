@@ -104,6 +104,30 @@ class Codings:
         )
         return [Coding(*r) for r in rows]
 
+    def for_codes(
+        self, code_ids: Iterable[int], *, coder_ids: Iterable[int] | None = None
+    ) -> list[Coding]:
+        """Codings of any of ``code_ids`` (of ``coder_ids`` only, when given), in reading order:
+        document, start, end."""
+        codes = list(code_ids)
+        sql = f"SELECT {_COLUMNS} FROM codings WHERE code_id IN ({','.join('?' * len(codes))})"
+        params: list[int] = codes
+        if coder_ids is not None:
+            coders = list(coder_ids)
+            sql += f" AND coder_id IN ({','.join('?' * len(coders))})"
+            params = codes + coders
+        rows = self.store._sql(sql + ' ORDER BY document_id, start, "end", coder_id', params)
+        return [Coding(*r) for r in rows]
+
+    def recent_codes(self, coder_id: int, *, limit: int = 10) -> list[int]:
+        """The codes this coder applied most recently, latest first (the code picker's top)."""
+        rows = self.store._sql(
+            "SELECT code_id FROM codings WHERE coder_id = ? GROUP BY code_id"
+            " ORDER BY max(id) DESC LIMIT ?",
+            [coder_id, limit],
+        )
+        return [r[0] for r in rows]
+
     def get(self, coding_id: int) -> Coding | None:
         row = self.store._sql(f"SELECT {_COLUMNS} FROM codings WHERE id = ?", [coding_id])
         found = row.fetchone()

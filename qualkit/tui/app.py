@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 
 from qualkit.store import Store
@@ -15,6 +16,10 @@ from qualkit.store import Store
 class QualkitApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "qualkit"
+    # `?` once for every screen: each screen names its table of the key contract in ``KEYS``.
+    BINDINGS = [Binding("question_mark", "help", "keys", show=True)]
+    # Screens get `-narrow` below 110 columns; the stylesheet gives the content the room there.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
     def __init__(
         self, project: str | Path, coder: str, *, show_all: bool = False, measure: bool = False
@@ -36,6 +41,13 @@ class QualkitApp(App[None]):
 
     def on_unmount(self) -> None:
         self.store.close()
+
+    def action_help(self) -> None:
+        from qualkit.tui.dialogs import InfoDialog, key_table
+
+        table = getattr(self.screen, "KEYS", None)
+        if table is not None:
+            self.push_screen(InfoDialog(table.title, key_table(table)))
 
     def action_redact(self) -> None:
         """The de-identification review (palette: "De-identification review")."""
@@ -84,11 +96,15 @@ class QualkitApp(App[None]):
             )
             yield SystemCommand("Search all documents", "Full-text search", screen.action_search)
             yield SystemCommand(
+                "Passages of a code", "Every passage of a code across documents",
+                screen.action_retrieve,
+            )
+            yield SystemCommand(
                 "De-identification review",
                 "Candidates for redaction: accept, reject, pseudonyms",
                 self.action_redact,
             )
-            yield SystemCommand("Keys", "The key contract of the coding screen", screen.action_help)
+            yield SystemCommand("Keys", "The keys of this screen", self.action_help)
 
 
 def _redact_screen(app: QualkitApp):

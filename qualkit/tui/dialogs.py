@@ -11,6 +11,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from qualkit.coding.keys import KeyTable
+from qualkit.coding.picker import code_paths, rank_codes
 from qualkit.models import Code
 
 
@@ -94,6 +96,62 @@ class CodePicker(ModalScreen[int | None]):
         self.dismiss(None)
 
 
+class TypeAheadPicker(ModalScreen[int | None]):
+    """Type a few letters of a code's name or path; enter returns the best match's id.
+
+    ↑ / ↓ move among the matches; esc cancels. Recent codes come first on ties."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("down", "move(1)", show=False),
+        Binding("up", "move(-1)", show=False),
+    ]
+
+    def __init__(self, title: str, codes: list[Code], recent: list[int]) -> None:
+        super().__init__()
+        self.title_, self.codes, self.recent = title, codes, recent
+        self.paths = code_paths(codes)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog small", id="picker"):
+            yield Label(self.title_, classes="dialog-title")
+            yield Input(placeholder="a few letters of the code", id="query")
+            yield OptionList(id="matches")
+            yield Label("enter apply · ↑↓ choose · esc cancel", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.show_matches("")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.show_matches(event.value)
+
+    def show_matches(self, query: str) -> None:
+        matches = self.query_one(OptionList)
+        matches.clear_options()
+        for code in rank_codes(self.codes, query, self.recent):
+            label = Text.assemble(("● ", code.color or ""), self.paths[code.id])
+            if code.hotkey:
+                label.append(f"  {code.hotkey}", style="bold")
+            matches.add_option(Option(label, id=str(code.id)))
+        if matches.option_count:
+            matches.highlighted = 0
+
+    def action_move(self, delta: int) -> None:
+        matches = self.query_one(OptionList)
+        matches.action_cursor_down() if delta > 0 else matches.action_cursor_up()
+
+    def on_input_submitted(self) -> None:
+        matches = self.query_one(OptionList)
+        if matches.highlighted is not None:
+            self.dismiss(int(matches.get_option_at_index(matches.highlighted).id or 0))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id or 0))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 class InfoDialog(ModalScreen[None]):
     """Read-only text (a code's definition, the help); any of esc, q, enter or the opening key
     closes it."""
@@ -131,10 +189,11 @@ def definition(code: Code) -> Text:
     return text
 
 
-def key_table(keys: list[tuple[str, str]]) -> Table:
+def key_table(keys: KeyTable) -> Table:
+    """A screen's table of the key contract, as the `?` dialog shows it."""
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
-    for key, what in keys:
-        table.add_row(key, what)
+    for key in keys.keys:
+        table.add_row(key.shown, key.help)
     return table

@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, SelectionList, Static
 
+from qualkit.coding import keys
 from qualkit.store import Store
+from qualkit.tui.keys import bindings
 from qualkit.tui.workers import run_on_own_connection
 
 if TYPE_CHECKING:
@@ -71,17 +72,13 @@ class AgreementScreen(Screen[None]):
     #agreement-table { width: 1fr; height: 1fr; }
     #agreement-summary { height: auto; max-height: 12; padding: 0 1;
                          border-top: solid $panel-lighten-2; }
+    /* At 80 columns the table takes the width; c shows the coders (and the legend) again. */
+    AgreementScreen.-narrow #agreement-side { display: none; }
+    AgreementScreen.-narrow.choosing #agreement-side { display: block; }
+    AgreementScreen.-narrow #agreement-summary { max-height: 6; }
     """
-    BINDINGS = [
-        Binding("escape,q", "back", "back", show=True),
-        Binding("s", "sort", "sort", show=True),
-        Binding("o", "reverse", "reverse"),
-        Binding("t", "unit", "unit", show=True),
-        Binding("c", "coders", "coders", show=True),
-        Binding("R", "reconcile", "reconcile", show=True),
-        Binding("j", "cursor(1)", show=False),
-        Binding("k", "cursor(-1)", show=False),
-    ]
+    KEYS = keys.AGREEMENT
+    BINDINGS = bindings(KEYS)
 
     @dataclass
     class Computed(Message):
@@ -119,7 +116,7 @@ class AgreementScreen(Screen[None]):
                 yield Static("✓ α ≥ .800\n~ α ≥ .667\n✗ below\n· undefined", id="agreement-legend")
             yield DataTable(id="agreement-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="agreement-summary")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#agreement-coders", SelectionList).border_title = "coders"
@@ -289,7 +286,13 @@ class AgreementScreen(Screen[None]):
         self.recompute()
 
     def action_coders(self) -> None:
-        self.query_one("#agreement-coders", SelectionList).focus()
+        coders = self.query_one("#agreement-coders", SelectionList)
+        if self.has_class("-narrow") and coders.has_focus:  # c again: back to the table
+            self.remove_class("choosing")
+            self.query_one(DataTable).focus()
+            return
+        self.add_class("choosing")
+        coders.focus()
 
     def action_cursor(self, delta: int) -> None:
         table = self.query_one(DataTable)

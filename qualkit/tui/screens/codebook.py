@@ -8,44 +8,23 @@ from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from qualkit.coding import edit
+from qualkit.coding import edit, keys
 from qualkit.coding.session import CodingSession
 from qualkit.errors import QualkitError
 from qualkit.models import Code
 from qualkit.tui.dialogs import CodePicker, InputDialog, TextDialog, definition
 from qualkit.tui.feedback import plural
+from qualkit.tui.keys import bindings
 
 
 class CodebookScreen(Screen[None]):
-    BINDINGS = [
-        Binding("escape,q", "back", "back", show=True),
-        Binding("j", "cursor(1)", show=False),
-        Binding("k", "cursor(-1)", show=False),
-        Binding("a", "add(False)", "add", show=True),
-        Binding("A", "add(True)", "add child"),
-        Binding("r", "rename", "rename", show=True),
-        Binding("e", "edit_field('description')", "definition", show=True),
-        Binding("i", "edit_field('include')", "include"),
-        Binding("x", "edit_field('exclude')", "exclude"),
-        Binding("p", "edit_field('example')", "example"),
-        Binding("t", "hotkey", "hotkey"),
-        Binding("o", "color", "colour"),
-        Binding("K,shift+up", "move('up')", "move up"),
-        Binding("J,shift+down", "move('down')", "move down"),
-        Binding("greater_than_sign", "move('in')", "indent"),
-        Binding("less_than_sign", "move('out')", "outdent"),
-        Binding("M", "merge", "merge", show=True),
-        Binding("R", "retire", "retire", show=True),
-        Binding("u", "undo", "undo"),
-        Binding("ctrl+r", "redo", "redo"),
-        Binding("E", "export", "export YAML", show=True),
-    ]
+    KEYS = keys.CODEBOOK
+    BINDINGS = bindings(KEYS)
 
     def __init__(self, session: CodingSession, *, blind: bool = True) -> None:
         super().__init__()
@@ -60,7 +39,7 @@ class CodebookScreen(Screen[None]):
             yield OptionList(id="codes")
             with VerticalScroll(id="code-detail"):
                 yield Static(id="detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.reload()

@@ -7,18 +7,19 @@ from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Key
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, OptionList
 
+from qualkit.coding import keys
 from qualkit.coding.session import CodingSession
 from qualkit.errors import QualkitError
 from qualkit.models import Code, Document, Segment
 from qualkit.store import Store
 from qualkit.tui.feedback import describe_step
+from qualkit.tui.keys import bindings
 from qualkit.tui.screens.coding_links import CodingLinks
 from qualkit.tui.widgets.panels import CodebookPanel, DocumentList, StatusBar, code_depth
 from qualkit.tui.widgets.transcript import TranscriptView
@@ -27,42 +28,9 @@ if TYPE_CHECKING:
     from qualkit.store.history import Step
 
 
-def _b(keys: str, action: str, description: str = "", show: bool = False) -> Binding:
-    return Binding(keys, action, description, show=show)
-
-
 class CodingScreen(CodingLinks, Screen):
-    BINDINGS = [
-        _b("j", "move(1)", "next"),
-        _b("k", "move(-1)", "previous"),
-        _b("J", "move(1, True)"),
-        _b("K", "move(-1, True)"),
-        _b("g", "edge(-1)"),
-        _b("G", "edge(1)"),
-        _b("v", "span_mode", "words", show=True),
-        _b("h", "word(-1)"),
-        _b("l", "word(1)"),
-        _b("H", "word(-1, True)"),
-        _b("L", "word(1, True)"),
-        _b("escape", "leave_span"),
-        *(_b(str(n), f"apply_nth({n - 1})") for n in range(1, 10)),
-        _b("u", "undo", "undo", show=True),
-        _b("ctrl+r", "redo", "redo"),
-        _b("slash", "search", "search", show=True),
-        _b("n", "next_uncoded", "uncoded", show=True),
-        _b("m", "memo", "memo", show=True),
-        _b("d", "definition", "definition", show=True),
-        _b("c", "filter", "filter", show=True),
-        _b("D", "done", "done", show=True),
-        _b("B", "codebook", "codebook"),
-        _b("M", "memos", "memos"),
-        _b("A", "agreement", "agreement"),
-        _b("R", "reconcile", "reconcile"),
-        _b("T", "topics", "topics"),
-        _b("O", "joint", "joint"),
-        _b("question_mark", "help", "help", show=True),
-        _b("q", "quit", "quit", show=True),
-    ]
+    KEYS = keys.CODING
+    BINDINGS = bindings(KEYS)
 
     def __init__(self, store: Store, coder: str, *, show_all: bool = False) -> None:
         super().__init__()
@@ -79,7 +47,7 @@ class CodingScreen(CodingLinks, Screen):
             yield DocumentList(id="documents")
             yield TranscriptView(id="transcript")
             yield CodebookPanel(id="codebook")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def view(self) -> TranscriptView:

@@ -7,9 +7,14 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from qualkit.coding.keys import CODING_KEYS
 from qualkit.ingest.metadata import is_researcher
-from qualkit.tui.dialogs import CodePicker, InfoDialog, TextDialog, definition, key_table
+from qualkit.tui.dialogs import (
+    CodePicker,
+    InfoDialog,
+    TextDialog,
+    TypeAheadPicker,
+    definition,
+)
 from qualkit.tui.feedback import plural
 from qualkit.tui.widgets.panels import CodebookPanel
 
@@ -104,6 +109,16 @@ class CodingLinks:
 
         self.app.push_screen(CodePicker("Show only segments with…", self.codes), chosen)
 
+    def action_pick_code(self) -> None:
+        recent = self.store.codings.recent_codes(self.coder.id)
+
+        def chosen(code_id: int | None) -> None:
+            if code_id:
+                self.toggle(self.store.codes.get(code_id))
+
+        picker = TypeAheadPicker("Code the selection with…", self.codes, recent)
+        self.app.push_screen(picker, chosen)
+
     def apply_filter(self, code_id: int | None) -> None:
         self.filter_code = code_id
         if code_id is None:
@@ -127,15 +142,16 @@ class CodingLinks:
     def action_search(self) -> None:
         from qualkit.tui.screens.search import SearchScreen
 
+        search = SearchScreen(self.store)
+
         def jump(segment: Segment | None) -> None:
+            # The words stay highlighted after the jump; leaving the search (esc) clears them.
+            self.view.set_hits(search.query_text if segment is not None else "")
             if segment is not None:
                 self.open_document(segment.document_id, segment.ordinal)
                 self.done_action("jumped to a search hit")
 
-        self.app.push_screen(SearchScreen(self.store), jump)
-
-    def action_help(self) -> None:
-        self.app.push_screen(InfoDialog("Keys of the coding screen", key_table(CODING_KEYS)))
+        self.app.push_screen(search, jump)
 
     def action_codebook(self) -> None:
         from qualkit.tui.screens.codebook import CodebookScreen
@@ -165,6 +181,26 @@ class CodingLinks:
         self.app.push_screen(
             MemosScreen(self.store, self.coder.name, blind=not self.view.show_others), jump
         )
+
+    def action_retrieve(self) -> None:
+        from qualkit.tui.screens.passages import PassagesScreen
+
+        code = self.query_one(CodebookPanel).highlighted_code
+        code = code or (self.codes[0] if self.codes else None)
+        if code is None:
+            self.done_action("no codes yet: add one in the codebook editor (B)")
+            return
+
+        def jump(target: tuple[int, int] | None) -> None:
+            if target is not None:
+                document_id, offset = target
+                self.open_document(document_id)
+                index = next((i for i, s in enumerate(self.segments) if s.end > offset), 0)
+                self.view.move_to_index(index)
+                self.done_action("jumped to a passage")
+
+        coder = None if self.view.show_others else self.coder.name
+        self.app.push_screen(PassagesScreen(self.store, code.name, coder=coder), jump)
 
     def action_agreement(self) -> None:
         from qualkit.tui.screens.agreement import AgreementScreen

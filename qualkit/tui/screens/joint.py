@@ -20,20 +20,13 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
+from qualkit.coding import keys
 from qualkit.store import Store
-from qualkit.tui.dialogs import InfoDialog, TextDialog, key_table
+from qualkit.tui.dialogs import TextDialog
+from qualkit.tui.keys import bindings
 from qualkit.tui.workers import run_on_own_connection
 
 FITS = ("confirmation", "expansion", "discordance", "silence")
-JOINT_KEYS = [
-    ("j / k", "next / previous outcome"),
-    ("t", "link themes to the outcome (space ticks codes, enter keeps)"),
-    ("f", "fit: confirmation, expansion, discordance or silence"),
-    ("e", "write the meta-inference (ctrl+s keeps)"),
-    ("tab, then enter", "on a quote: open its passage in the workbench"),
-    ("r", "next saved run"),
-    ("esc / q", "back to the workbench"),
-]
 
 
 class CodesPicker(ModalScreen[list[int] | None]):
@@ -93,16 +86,8 @@ class JointScreen(Screen[tuple[int, int] | None]):
     #joint-text { height: auto; max-height: 12; padding: 0 1; }
     #joint-quotes { height: 1fr; }
     """
-    BINDINGS = [
-        Binding("escape,q", "back", "back", show=True),
-        Binding("t", "themes", "themes", show=True),
-        Binding("f", "fit", "fit", show=True),
-        Binding("e", "meta", "meta-inference", show=True),
-        Binding("r", "next_run", "run", show=True),
-        Binding("question_mark", "help", "help", show=True),
-        Binding("j", "cursor(1)", show=False),
-        Binding("k", "cursor(-1)", show=False),
-    ]
+    KEYS = keys.JOINT
+    BINDINGS = bindings(KEYS)
 
     @dataclass
     class Computed(Message):
@@ -126,7 +111,7 @@ class JointScreen(Screen[tuple[int, int] | None]):
         with Vertical(id="joint-detail"):
             yield Static("", id="joint-text")
             yield OptionList(id="joint-quotes")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -284,9 +269,6 @@ class JointScreen(Screen[tuple[int, int] | None]):
     def action_cursor(self, delta: int) -> None:
         table = self.query_one(DataTable)
         table.action_cursor_down() if delta > 0 else table.action_cursor_up()
-
-    def action_help(self) -> None:
-        self.app.push_screen(InfoDialog("Keys of the joint display", key_table(JOINT_KEYS)))
 
     def action_back(self) -> None:
         self.dismiss(None)

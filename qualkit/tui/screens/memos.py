@@ -7,22 +7,20 @@ In blind coding only the coder's own memos are listed."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Select
 
+from qualkit.coding import keys
 from qualkit.store import Store
+from qualkit.tui.keys import bindings
 
 
 class MemosScreen(Screen[tuple[int, int] | None]):
     """Returns (document id, offset) of the chosen memo's passage, or None."""
 
-    BINDINGS = [
-        Binding("escape,q", "back", "back", show=True),
-        Binding("j", "cursor(1)", show=False),
-        Binding("k", "cursor(-1)", show=False),
-    ]
+    KEYS = keys.MEMOS
+    BINDINGS = bindings(KEYS)
 
     def __init__(self, store: Store, coder: str, *, blind: bool = True) -> None:
         super().__init__()
@@ -44,7 +42,7 @@ class MemosScreen(Screen[tuple[int, int] | None]):
             yield Select([(n, i) for i, n in self.codes.items()], prompt="any code", id="code")
             yield Select([(n, i) for i, n in self.coders.items()], prompt="any coder", id="coder")
         yield DataTable(id="memo-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

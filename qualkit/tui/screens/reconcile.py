@@ -15,10 +15,12 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Label, SelectionList, Static
 
+from qualkit.coding import keys
 from qualkit.errors import QualkitError
 from qualkit.store import Store
-from qualkit.tui.dialogs import InfoDialog, InputDialog, TextDialog, key_table
+from qualkit.tui.dialogs import InputDialog, TextDialog
 from qualkit.tui.feedback import plural
+from qualkit.tui.keys import bindings
 from qualkit.tui.widgets.panels import code_depth
 from qualkit.tui.workers import run_on_own_connection
 
@@ -27,21 +29,6 @@ if TYPE_CHECKING:
     from qualkit.coding.session import CodingSession
     from qualkit.models import Code, Segment
 
-RECONCILE_KEYS: list[tuple[str, str]] = [
-    ("a", "accept coder A's codes for this segment"),
-    ("b", "accept coder B's codes"),
-    ("2", "accept both (the union of their codes)"),
-    ("x", "reject: keep only the codes both applied"),
-    ("e", "edit: choose the consensus codes yourself"),
-    ("r", "reason for the decision (kept in the audit trail)"),
-    ("j / n / ↓", "next disagreement"),
-    ("k / p / ↑", "previous disagreement"),
-    ("o", "next undecided disagreement"),
-    ("u", "undo your last decision"),
-    ("ctrl+r", "redo"),
-    ("?", "this help"),
-    ("esc / q", "back (every decision is already saved)"),
-]
 CONTEXT = 3  # segments shown before and after the disputed one
 
 
@@ -83,21 +70,8 @@ class ReconcileScreen(Screen[None]):
                                  border: round $panel-lighten-2; }
     #reconcile-decision { height: auto; padding: 0 1; }
     """
-    BINDINGS = [
-        Binding("a", "decide('a')", "accept A", show=True),
-        Binding("b", "decide('b')", "accept B", show=True),
-        Binding("2", "decide('both')", "both", show=True),
-        Binding("x", "decide('reject')", "reject", show=True),
-        Binding("e", "edit", "edit", show=True),
-        Binding("r", "reason", "reason", show=True),
-        Binding("j,n,down", "move(1)", "next", show=True),
-        Binding("k,p,up", "move(-1)", "previous", show=False),
-        Binding("o", "next_open", "undecided", show=True),
-        Binding("u", "undo", "undo", show=True),
-        Binding("ctrl+r", "redo", "redo", show=False),
-        Binding("question_mark", "help", "help", show=True),
-        Binding("escape,q", "back", "back", show=True),
-    ]
+    KEYS = keys.RECONCILE
+    BINDINGS = bindings(KEYS)
 
     @dataclass
     class PlanLoaded(Message):
@@ -138,7 +112,7 @@ class ReconcileScreen(Screen[None]):
             yield Static("", id="reconcile-a")
             yield Static("", id="reconcile-b")
         yield Static("", id="reconcile-decision")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         if self.coders is None:
@@ -380,11 +354,6 @@ class ReconcileScreen(Screen[None]):
             return
         self.index = following
         self.render_item()
-
-    def action_help(self) -> None:
-        self.app.push_screen(
-            InfoDialog("Keys of the reconciliation screen", key_table(RECONCILE_KEYS))
-        )
 
     def action_back(self) -> None:
         self.dismiss(None)

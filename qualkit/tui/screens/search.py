@@ -42,6 +42,7 @@ class SearchScreen(ModalScreen[Segment | None]):
         self.run_search(event.value)
 
     def run_search(self, query: str) -> None:
+        self.query_text = query  # the workbench highlights these words after the jump
         self.hits = self.store.documents.search(query, limit=LIMIT)
         hits = self.query_one("#hits", OptionList)
         hits.clear_options()

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 
+from qualkit.coding import keys
 from qualkit.errors import QualkitError
 from qualkit.topics import accept_suggestion, pending_suggestions, reject_suggestion
+from qualkit.tui.keys import bindings
 
 if TYPE_CHECKING:
     from qualkit.coding.session import CodingSession
@@ -24,12 +25,8 @@ class SuggestionsScreen(Screen[None]):
     ``code_id`` when given)."""
 
     CSS_PATH = "../topics.tcss"
-    BINDINGS = [
-        Binding("escape,q", "back", "back", show=True),
-        Binding("j", "cursor(1)", show=False), Binding("k", "cursor(-1)", show=False),
-        Binding("a", "accept", "accept", show=True),
-        Binding("r", "reject", "reject", show=True),
-    ]
+    KEYS = keys.SUGGESTIONS
+    BINDINGS = bindings(KEYS)
 
     def __init__(self, store: Store, session: CodingSession, *, code_id: int | None = None
                  ) -> None:
@@ -40,7 +37,7 @@ class SuggestionsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Label("Suggestions", id="suggestions-title")
         yield DataTable(id="suggestions-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
+from qualkit.coding import keys
 from qualkit.errors import QualkitError
 from qualkit.topics import (
     FIT_STEP_NAMES,
@@ -29,24 +29,14 @@ from qualkit.topics import (
     write_suggestions,
 )
 from qualkit.topics.report import fmt
-from qualkit.tui.dialogs import CodePicker, InfoDialog, InputDialog, key_table
+from qualkit.tui.dialogs import CodePicker, InputDialog
+from qualkit.tui.keys import bindings
 
 if TYPE_CHECKING:
     from qualkit.coding.session import CodingSession
     from qualkit.store import Store
     from qualkit.topics.report import TopicReport, TopicSummary
 
-TOPICS_KEYS: list[tuple[str, str]] = [
-    ("f", "fit a new run in the background (asks the minimum topic size)"),
-    ("j / k", "next / previous topic; its keywords and quotes show on the right"),
-    ("p", "promote the topic to a new emergent code (name seeded from its keywords)"),
-    ("m", "map the topic to an existing code"),
-    ("x", "dismiss the topic (small talk, noise), or restore a dismissed one"),
-    ("s", "code the promoted or mapped topic's segments as the machine coder 'bertopic'"),
-    ("r", "review bertopic's suggestions: accept or reject each"),
-    ("?", "this help"),
-    ("esc / q", "back"),
-]
 _PHASES = {"load": "loading the embedding model", "embed": "embedding segments",
            "fit": "fitting BERTopic", "map": "mapping to codes"}
 
@@ -55,15 +45,8 @@ class TopicsScreen(Screen[None]):
     """Topics of the latest run; ``embedder`` and ``parts`` are injected by tests."""
 
     CSS_PATH = "../topics.tcss"
-    BINDINGS = [
-        Binding("escape,q", "back", "back", show=True),
-        Binding("j", "cursor(1)", show=False), Binding("k", "cursor(-1)", show=False),
-        Binding("f", "fit", "fit", show=True), Binding("p", "promote", "promote", show=True),
-        Binding("m", "map", "map", show=True), Binding("x", "dismiss_topic", "dismiss", show=True),
-        Binding("s", "suggest", "suggest", show=True),
-        Binding("r", "review", "review", show=True),
-        Binding("question_mark", "help", "help", show=True),
-    ]
+    KEYS = keys.TOPICS
+    BINDINGS = bindings(KEYS)
 
     @dataclass
     class TopicsFitted(Message):
@@ -93,11 +76,12 @@ class TopicsScreen(Screen[None]):
             yield DataTable(id="topics-table", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="topics-detail"):
                 yield Static(id="topics-quotes")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("#", "size", "keywords", "closest code", "sim", "cov", "★", "status")
+        # What a reviewer decides on first (★, similarity, coverage) before the long keywords.
+        table.add_columns("#", "size", "★", "sim", "cov", "closest code", "status", "keywords")
         self.load()
         table.focus()
 
@@ -117,9 +101,9 @@ class TopicsScreen(Screen[None]):
             return
         for topic in self.report.topics:
             row = topic.row
-            table.add_row(row.topic, row.size, ", ".join(row.keywords[:5]),
-                          row.code_name or "—", fmt(row.similarity), fmt(row.coverage),
-                          "★" if row.candidate else "", _status(row), key=str(row.topic))
+            table.add_row(row.topic, row.size, "★" if row.candidate else "",
+                          fmt(row.similarity), fmt(row.coverage), _clip(row.code_name or "—"),
+                          _status(row), ", ".join(row.keywords[:4]), key=str(row.topic))
         ids = [t.id for t in self.report.topics]
         if keep in ids:
             table.move_cursor(row=ids.index(keep))
@@ -292,9 +276,6 @@ class TopicsScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.action_cursor_down() if delta > 0 else table.action_cursor_up()
 
-    def action_help(self) -> None:
-        self.app.push_screen(InfoDialog("Keys of the topics screen", key_table(TOPICS_KEYS)))
-
     def action_back(self) -> None:
         self.dismiss(None)
 
@@ -317,6 +298,10 @@ def describe(topic: TopicSummary, params: dict) -> Text:
         text.append(f"“{' '.join(quote.text.split())}”\n")
         text.append(f"  {quote.document}, {quote.speaker or '?'}\n\n", style="dim")
     return text
+
+
+def _clip(text: str, width: int = 22) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _status(row) -> str:

@@ -49,6 +49,7 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
         "transcript--codes",
         "transcript--others",
         "transcript--words",
+        "transcript--hit",
     }
     DEFAULT_CSS = """
     TranscriptView { background: $surface; }
@@ -58,6 +59,7 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
     TranscriptView > .transcript--codes { color: $text-muted; }
     TranscriptView > .transcript--others { color: $text-muted; text-style: italic; }
     TranscriptView > .transcript--words { text-style: reverse; }
+    TranscriptView > .transcript--hit { background: $warning 45%; text-style: bold; }
     """
 
     # Arrow keys move the selection (not the scroll position) while the transcript has focus;
@@ -98,6 +100,8 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
         self._home: int | None = None
         self._versions: dict[int, int] = {}  # per segment: bumped when its codings change
         self._strips: LRUCache[tuple, Strip] = LRUCache(4096)
+        self.hit_terms: tuple[str, ...] = ()  # the last search's words, highlighted
+        self._hit_regex = None
 
     # -- what to show (called by the screen) ------------------------------------------------------
 
@@ -108,6 +112,13 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
         self.selection = Selection()
         self.relayout()
         self.scroll_to(y=0, animate=False)
+
+    def set_hits(self, query: str) -> None:
+        """Highlight the words of a search (each as a word prefix); an empty query clears."""
+        self.hit_terms = tuple(w.casefold() for w in re.findall(r"\w+", query))
+        self._hit_regex = None
+        self._strips.clear()
+        self.refresh()
 
     def set_codes(self, codes: list[Code]) -> None:
         self._strips.clear()  # names and colours may have changed
@@ -203,8 +214,10 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
             Line(row, "text", a, b, first=i == 0)
             for i, (a, b) in enumerate(wrap(segment.text, width))
         ]
-        if self._code_labels(index) or index in self.memos:
-            lines.append(Line(row, "codes"))
+        if index in self.by_segment or index in self.memos:
+            rows = self._code_rows(index, width)  # the labels, wrapped to the pane's width
+            if rows[0]:
+                lines += [Line(row, "codes", k) for k in range(len(rows))]
         return lines
 
     def _starts_turn(self, row: int) -> bool:
