@@ -32,7 +32,7 @@ def sentences() -> list[str]:
     out = []
     for path in sorted(SAMPLE.glob("*.txt")) + sorted(SAMPLE.glob("*.md")):
         transcript = read_transcript(path, path.read_bytes())
-        out += [transcript.text[s:e] for *_, s, e in segment(transcript)]
+        out += [transcript.text[s:e] for _, _, _, s, e, *_ in segment(transcript)]
     return out
 
 

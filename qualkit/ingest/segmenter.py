@@ -9,13 +9,14 @@ through ``thinc``, torch (10-16 s). It is deterministic and linear in the text's
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 
 from qualkit.ingest.sentences import FINAL, sentence_spans
 from qualkit.ingest.transcripts import Transcript, trim_span
 
-# (ordinal, turn, speaker, start, end): the rows the store takes.
-SegmentRow = tuple[int, int, str | None, int, int]
+# (ordinal, turn, speaker, start, end, start_time, end_time): the rows the store takes.
+SegmentRow = tuple[int, int, str | None, int, int, float | None, float | None]
 # Long unbroken blocks (a one-line file) are cut into pieces of at most this many characters,
 # so that the token list of one piece stays small.
 _CHUNK = 100_000
@@ -39,9 +40,15 @@ def segment(
     ]
     rows: list[SegmentRow] = []
     spans = _sentences(text, [piece for _, _, piece in jobs])
+    marks = transcript.times
+    offsets = [m[0] for m in marks]
     for (turn_no, speaker, piece), sentences in zip(jobs, spans, strict=True):
         for start, end in sentences:
-            rows.append((len(rows), turn_no, speaker, start, end))
+            first = bisect_right(offsets, start) - 1
+            last = bisect_right(offsets, end - 1) - 1
+            start_time = marks[first][1] if first >= 0 else None
+            end_time = marks[last][2] if last >= 0 else None
+            rows.append((len(rows), turn_no, speaker, start, end, start_time, end_time))
         if progress:
             progress(piece[1] - piece[0])
     return rows

@@ -248,6 +248,11 @@ CREATE TABLE suggestion_reviews (
 );
 """
 
+M007_SEGMENT_TIMES = """
+ALTER TABLE segments ADD COLUMN start_time REAL;
+ALTER TABLE segments ADD COLUMN end_time REAL;
+"""
+
 
 def register(migrations) -> None:
     """Attach qualkit's migrations, in order, to a ``sqlite_utils.Migrations`` set."""
@@ -275,3 +280,8 @@ def register(migrations) -> None:
         from qualkit.store.integration import M006_INTEGRATION
 
         _script(db, M006_INTEGRATION)
+
+    @migrations(name="m007_segment_times")
+    def m007_segment_times(db: Database) -> None:
+        # Seconds from the recording's start, where the transcript says (captions, timestamps).
+        _script(db, M007_SEGMENT_TIMES)
