@@ -54,7 +54,8 @@ _ID = r"[\s#.:]*(?:\d+|[A-Za-z])\b"
 _MARKER_LINE = re.compile(
     rf"^[\s\W]*(?:(?:page|pg\.?|p\.|tape|side|cassette|track){_ID}"
     rf"(?:[\s,;]+(?:side|of|tape|page){_ID})*"
-    r"|(?:end|start|beginning) of (?:the )?(?:tape|side|recording|interview|session)\b[\w ,;]{0,20})"
+    r"|(?:end|start|beginning) of (?:the )?(?:tape|side|recording|interview|session)\b"
+    r"[\w ,;]{0,20})"
     r"[\s\W]*$",
     re.IGNORECASE,
 )

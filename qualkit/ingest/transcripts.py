@@ -109,8 +109,8 @@ def _check_nul(path: Path, text: str) -> None:
     if at != -1:
         line = text.count("\n", 0, at) + 1
         raise InputError(
-            f"{path} line {line}: a NUL character (byte 0) in the text: the file is damaged or binary, "
-            "not a text transcript; remove the NUL bytes (e.g. tr -d '\\000') and import again"
+            f"{path} line {line}: a NUL character (byte 0) in the text: the file is damaged or "
+            "binary, not a text transcript; remove the NUL bytes (tr -d '\\000') and import again"
         )
 
 
