@@ -208,20 +208,26 @@ def _label(line: str, pattern: re.Pattern[str] | None) -> tuple[str, str | None,
 def _accepted_labels(matches, pattern) -> set[str]:
     """Capitalised labels always; lower-case and bracketed ones when they open two lines."""
     counts = Counter(m[0] for m in matches if m)
-    kinds: dict[str, set[str]] = {"bracket": set(), "lower": set()}
-    for m in matches:
-        if m and m[3] in kinds:
-            kinds[m[3]].add(m[0])
     if pattern is not None:
         return set(counts)
+    kinds: dict[str, str] = {}
+    for m in matches:
+        if m:
+            kinds.setdefault(m[0], m[3])
+    bracketed = sum(
+        n
+        for label, n in counts.items()
+        if kinds[label] == "bracket" and not _BRACKET_NOTES.match(label)
+    )
     accepted = set()
     for label, count in counts.items():
-        if names_no_one(label):
+        kind = kinds[label]
+        if names_no_one(label) or (kind != "upper" and _BRACKET_NOTES.match(label)):
             continue
-        if count >= 2 and not _BRACKET_NOTES.match(label):
+        # "OFFICER 2:" is a label even if it speaks once; "p3:" must open two lines, and
+        # "[Ben]" counts when bracketed labels open two lines or more.
+        if kind == "upper" or count >= 2 or (kind == "bracket" and bracketed >= 2):
             accepted.add(label)
-        elif label not in kinds["bracket"] | kinds["lower"]:
-            accepted.add(label)  # "OFFICER 2:" is a label even if it speaks once
     return accepted
 
 
