@@ -135,8 +135,10 @@ def _names(paths: list[Path], folder: Path, limit: int = 8) -> str:
     return ", ".join(names[:limit]) + more
 
 
-def read_bytes(path: Path, *, limit: int = MAX_BYTES) -> bytes:
-    """A regular file's bytes, refusing FIFOs, devices, sockets and files over ``limit``."""
+def read_bytes(path: Path, *, limit: int | None = None) -> bytes:
+    """A regular file's bytes, refusing FIFOs, devices, sockets and files over ``limit``
+    (``MAX_BYTES`` by default)."""
+    limit = MAX_BYTES if limit is None else limit
     try:
         info = os.stat(path)
     except OSError as exc:
