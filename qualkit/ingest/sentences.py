@@ -46,8 +46,12 @@ _ABBREVIATIONS = frozenset(
 )
 # A full stop between a lower-case letter (or quote) and a capital (or quote) splits a word.
 _QUOTE_CHARS = frozenset(_QUOTES)
-_WORD = re.compile(r"\S+")
-_PLAIN = re.compile(r"[^\W_]+\Z")  # letters and digits only: one word token, nothing to check
+_NON_SPACE = re.compile(r"\S")
+_SPACE = re.compile(r"\s")
+# A chunk the rules must look into starts with something other than a letter or digit, or
+# holds sentence-final punctuation, a bracket or an ellipsis; _HIT finds the candidates.
+_HIT = re.compile(r"[^\w\s]|_")
+_STOP_SET = FINAL | frozenset("()[]…")
 _OPENERS = ("[", "(")
 _CLOSERS = ("]", ")")
 _ENDERS = (".", "!", "?", "…", "...")
@@ -104,12 +108,40 @@ def _is_punct(word: str) -> bool:
 
 
 def _tokens(text: str, start: int, end: int):
-    for match in _WORD.finditer(text, start, end):
-        chunk = match.group()
-        if _PLAIN.match(chunk):
-            yield match.start(), match.end(), chunk
-        else:
-            yield from _split_chunk(chunk, match.start())
+    """Tokens of the span. A run of plain chunks (starting with a letter or digit, without
+    sentence-final punctuation, brackets or an ellipsis) behaves as one word token for the
+    rules, so only the other chunks are split and each run is one token: most of a transcript
+    is never looked at in Python. Linear: every character is looked at a bounded number of
+    times, however long a chunk without spaces."""
+    last = start  # everything before this is emitted
+    chunk_start = chunk_end = start
+    for hit in _HIT.finditer(text, start, end):
+        pos = hit.start()
+        if pos < last:
+            continue
+        if pos >= chunk_end:  # the first hit in a new chunk: find its bounds
+            chunk_start = pos
+            while chunk_start > last and not text[chunk_start - 1].isspace():
+                chunk_start -= 1
+            space = _SPACE.search(text, pos, end)
+            chunk_end = space.start() if space else end
+        if pos != chunk_start and text[pos] not in _STOP_SET:
+            continue  # "don't", "well," : punctuation inside a plain chunk
+        if _NON_SPACE.search(text, last, chunk_start):
+            first = _NON_SPACE.search(text, last, chunk_start).start()
+            yield first, _gap_end(text, first, chunk_start), "w"
+        yield from _split_chunk(text[chunk_start:chunk_end], chunk_start)
+        last = chunk_end
+    gap = _NON_SPACE.search(text, last, end)
+    if gap:
+        yield gap.start(), _gap_end(text, gap.start(), end), "w"
+
+
+def _gap_end(text: str, start: int, end: int) -> int:
+    """End of the last chunk in text[start:end] (which holds at least one)."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
 
 
 def _split_chunk(chunk: str, offset: int) -> list[Token]:
