@@ -223,3 +223,22 @@ def test_report_warns_on_labels_seen_once_and_case_variants():
     text = " | ".join(report.warnings)
     assert "'Kim Lo' open only one turn" in text
     assert "labels 'B' and 'b' differ only in case or punctuation" in text
+
+
+def test_times_are_stored_with_each_segment(tmp_path, empty_project):
+    from qualkit.store import Store
+
+    from .conftest import cli
+
+    vtt = tmp_path / "teams.vtt"
+    vtt.write_text(CORPUS["Teams/Stream WebVTT: GUID ids, unpadded times, voices"][1])
+    page = tmp_path / "stamps.txt"
+    page.write_text(CORPUS["bracketed, bare and trailing times"][1])
+    assert cli("import", empty_project, vtt, page).exit_code == 0
+    with Store.open(empty_project) as store:
+        times = {
+            d.name: [(s.speaker, s.start_time, s.end_time) for s in store.documents.segments(d.id)]
+            for d in store.documents.list()
+        }
+    assert times["teams.vtt"] == [("Ana Ruiz", 3.54, 7.23), ("Ben Ode", 7.5, 9.1)]
+    assert [t[1] for t in times["stamps.txt"]] == [62.0, 69.0, 75.0, 80.0]
