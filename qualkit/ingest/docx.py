@@ -62,19 +62,24 @@ def _read(data: bytes) -> str:
     from docx.text.paragraph import Paragraph
 
     document = docx.Document(io.BytesIO(data))
+    # Style names by id, once: python-docx's paragraph.style scans every style per paragraph
+    # (2 s of the demo's start for two small files).
+    styles = {s.style_id: s.name or "" for s in document.styles}
     parts: list[str] = []
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1] if isinstance(child.tag, str) else ""
         if tag == "p":
-            parts.append(_paragraph(Paragraph(child, document)))
+            parts.append(_paragraph(Paragraph(child, document), styles))
         elif tag == "tbl":
             parts.extend(_table_rows(Table(child, document)))
     return "\n\n".join(p.strip() for p in parts if p.strip())
 
 
-def _paragraph(paragraph) -> str:
+def _paragraph(paragraph, styles: dict[str, str]) -> str:
     """Headings become Markdown headings, so a title such as 'Interview: X' is not a speaker."""
-    style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    properties = paragraph._p.pPr
+    style_id = properties.style if properties is not None else None
+    style = styles.get(style_id, "") if style_id else ""
     if paragraph.text.strip() and style.startswith(("Heading", "Title")):
         return "# " + paragraph.text
     return paragraph.text
