@@ -68,10 +68,8 @@ def _render(turns: list[tuple[str, str]], fmt: str) -> str:
 
 def time_import(folder: Path, project: Path) -> tuple[float, int]:
     from qualkit.ingest.importer import import_transcripts
-    from qualkit.ingest.segmenter import sentencizer
     from qualkit.store import Store
 
-    sentencizer()  # spaCy's one-off load (about 1 s) is not throughput
     with Store.create(project) as store:
         started = time.perf_counter()
         report = import_transcripts(store, [folder])
