@@ -221,7 +221,7 @@ def test_report_warns_on_labels_seen_once_and_case_variants():
     turns = "".join(f"A: line {i}.\n\nB: reply {i}.\n\n" for i in range(6))
     report = _report("odd.txt", turns + "Kim Lo: check.\n\nb: hmm.\n\nb: again.\n")
     text = " | ".join(report.warnings)
-    assert "'Kim Lo' open only one turn" in text
+    assert "'Kim Lo' opens only one turn" in text
     assert "labels 'B' and 'b' differ only in case or punctuation" in text
 
 

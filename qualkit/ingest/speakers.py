@@ -105,13 +105,14 @@ def _warnings(name: str, report: SpeakerReport, kind: str | None, n_turns: int) 
             "that usually means the other speaker's labels were not recognised "
             "(check the file, or give --speaker-pattern)"
         )
-    if n_turns >= 10:
+    if n_turns >= 10 and kind != "focus_group":  # in a focus group, some speak once
         once = [s.label for s in speakers if s.turns == 1]
         if once:
             out.append(
                 f"{name}: label{'s' if len(once) > 1 else ''} "
                 + ", ".join(f"'{label}'" for label in once)
-                + " open only one turn; a line misread as a speaker?"
+                + (" open" if len(once) > 1 else " opens")
+                + " only one turn; a line misread as a speaker?"
             )
     groups: dict[str, list[str]] = {}
     for s in speakers:
