@@ -7,13 +7,12 @@ whose generator and seed are used), built once and cached under bench/out/. Per 
 
   (1) export:   the project -> .qdpx (XML built, checked against the schema, zipped, written);
   (2) import:   that .qdpx -> a new project (read, offsets mapped, documents segmented into
-                sentences, everything written in one transaction); spaCy is loaded before the
-                rounds and its one-off load is reported apart;
+                sentences, everything written in one transaction);
   (3) again:    the same .qdpx into that project (everything matched, nothing written);
 
 and, in the same rounds, `python -c pass` as a whole process, the reference the ratios are to.
 Medians are printed. Once, on the largest: the whole `qualkit import NEW FILE.qdpx` as a fresh
-process (interpreter start and spaCy's import included), and the CSV and XLSX exports.
+process (interpreter start included), and the CSV and XLSX exports.
 
 Target: export and re-import of the largest (45k codings) each <= 10 s.
 
@@ -72,14 +71,6 @@ def reference() -> float:
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", "pass"], check=True)
     return time.perf_counter() - started
-
-
-def spacy_load() -> float:
-    code = "from qualkit.ingest.segmenter import sentencizer; sentencizer()"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True, env=env)
-    return time.perf_counter() - started - reference()
 
 
 def one_round(path: Path, work: Path) -> dict[str, float]:
@@ -153,10 +144,6 @@ def main() -> None:
           f"{os.getloadavg()[2]:.2f} (1, 5, 15 min) on {os.cpu_count()} CPUs")
     sizes = [int(s) for s in args.sizes.split(",")]
     paths = {n: project(n, args.rebuild) for n in sizes}
-    from qualkit.ingest.segmenter import sentencizer
-
-    sentencizer()  # loaded here once, so that (2) times the import and not spaCy's own start
-    print(f"spaCy's one-off load in a fresh process (not in (2)): {spacy_load():.1f} s")
     results: dict[int, list[dict[str, float]]] = {n: [] for n in sizes}
     refs = []
     with tempfile.TemporaryDirectory(dir=OUT) as tmp:
@@ -179,7 +166,7 @@ def main() -> None:
             print(f"{n:>9} {codings:>8,} {cells} {med['export'] / ref:>10.0f} "
                   f"{med['import'] / ref:>10.0f}")
         largest = paths[max(sizes)]
-        print(f"cold `qualkit import NEW FILE.qdpx` (fresh process, spaCy import included), "
+        print(f"cold `qualkit import NEW FILE.qdpx` (fresh process), "
               f"largest: {cold_import(largest, work):.1f} s")
         tables = table_exports(largest, work)
         print(f"analysis exports, largest: CSV {tables['csv']:.1f} s, XLSX {tables['xlsx']:.1f} s")

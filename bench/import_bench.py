@@ -32,7 +32,7 @@ def sentences() -> list[str]:
     out = []
     for path in sorted(SAMPLE.glob("*.txt")) + sorted(SAMPLE.glob("*.md")):
         transcript = read_transcript(path, path.read_bytes())
-        out += [transcript.text[s:e] for *_, s, e in segment(transcript)]
+        out += [transcript.text[s:e] for _, _, _, s, e, *_ in segment(transcript)]
     return out
 
 
@@ -68,10 +68,8 @@ def _render(turns: list[tuple[str, str]], fmt: str) -> str:
 
 def time_import(folder: Path, project: Path) -> tuple[float, int]:
     from qualkit.ingest.importer import import_transcripts
-    from qualkit.ingest.segmenter import sentencizer
     from qualkit.store import Store
 
-    sentencizer()  # spaCy's one-off load (about 1 s) is not throughput
     with Store.create(project) as store:
         started = time.perf_counter()
         report = import_transcripts(store, [folder])

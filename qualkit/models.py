@@ -45,6 +45,9 @@ class Segment:
     start: int
     end: int
     text: str
+    # Seconds into the recording where the transcript gives times (captions, timestamps).
+    start_time: float | None = None
+    end_time: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

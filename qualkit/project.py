@@ -83,12 +83,18 @@ class Project:
 
     def import_transcripts(
         self, *paths: PathLike, meta: PathLike | None = None, replace: bool = False,
-        force: bool = False,
+        force: bool = False, speaker_pattern: str | None = None, dry_run: bool = False,
     ) -> ImportReport:
-        """Import transcript files or folders (a folder's ``documents.csv`` is its metadata)."""
+        """Import transcript files or folders (a folder's ``documents.csv`` is its metadata).
+
+        The report's ``speakers`` holds each document's speaker report; ``dry_run`` writes
+        nothing."""
         from qualkit.ingest import import_transcripts
 
-        return import_transcripts(self.store, paths, meta=meta, replace=replace, force=force)
+        return import_transcripts(
+            self.store, paths, meta=meta, replace=replace, force=force,
+            speaker_pattern=speaker_pattern, dry_run=dry_run,
+        )
 
     def load_codebook(self, path: PathLike) -> LoadReport:
         """Load a YAML codebook: codes matched by name are updated, new ones added, missing

@@ -73,21 +73,3 @@ def test_importing_the_same_files_again_logs_nothing(sample_project):
                "--coder", "ben").exit_code == 0
     with Store.open(sample_project) as store:
         assert len(store.events()) == before
-
-
-def test_splitting_sentences_does_not_load_torch():
-    """spaCy's import would bring torch along (10 s or more) for a rule-based sentencizer."""
-    code = (
-        "import sys\n"
-        "from qualkit.ingest.segmenter import sentencizer\n"
-        "nlp = sentencizer()\n"
-        "print(len(list(nlp('Dr. Lee came in. We talked. [laughs] Yes.').sents)),"
-        " 'torch' in sys.modules)\n"
-        "import torch\n"  # and torch still imports afterwards, for the topics
-        "print(torch.tensor([1]).sum().item())\n"
-    )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env=env, timeout=300)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["3", "False", "1"]

@@ -25,7 +25,7 @@ def parse(name: str, data: bytes | str):
 
 
 def spoken(transcript, rows) -> list[tuple[str | None, str]]:
-    return [(speaker, transcript.text[start:end]) for _, _, speaker, start, end in rows]
+    return [(speaker, transcript.text[start:end]) for _, _, speaker, start, end, *_ in rows]
 
 
 def test_txt_turns_timestamps_and_continuations():
@@ -160,7 +160,7 @@ def test_bad_transcripts_name_the_file(name, data, message):
 )
 def test_sample_transcripts_have_speakers_and_enough_words(path):
     transcript, rows = parse(path.name, path.read_bytes())
-    words = sum(len(transcript.text[s:e].split()) for *_, s, e in rows)
+    words = sum(len(transcript.text[s:e].split()) for _, _, _, s, e, *_ in rows)
     # the participant interviews (joined to outcome rows by case id) are short by design
     assert (300 if path.name.startswith("int_participant") else 1500) <= words <= 4200, words
     speakers = {r[2] for r in rows if r[2]}
@@ -190,12 +190,12 @@ def _squash(text: str) -> str:
 
 
 def _check_turns(transcript, rows, turns) -> None:
-    for _, _, speaker, start, end in rows:
+    for _, _, speaker, start, end, *_ in rows:
         piece = transcript.text[start:end]
         assert piece and piece == piece.strip()
         assert speaker is not None
-    for (_, _, _, _, end), (_, _, _, start, _) in itertools.pairwise(rows):
-        assert end <= start
+    for before, after in itertools.pairwise(rows):
+        assert before[4] <= after[3]
     got = [(r[2], _squash(transcript.text[r[3] : r[4]])) for r in rows]
     merged: dict[int, str] = {}
     for ordinal, turn, *_ in rows:

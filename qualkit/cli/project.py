@@ -41,7 +41,8 @@ def init(project: str, codebook_file: str | None) -> None:
 @click.option(
     "--meta",
     type=click.Path(dir_okay=False),
-    help="CSV of document metadata (file, kind, role, site, date, case_id, speakers).",
+    help="CSV of document metadata (file, kind, role, site, date, case_id, speakers, "
+    "speaker_pattern).",
 )
 @click.option("--replace", is_flag=True, help="Replace documents whose file has changed.")
 @click.option(
@@ -49,49 +50,99 @@ def init(project: str, codebook_file: str | None) -> None:
     is_flag=True,
     help="With --replace: drop codings whose text is gone from the new version.",
 )
+@click.option(
+    "--speaker-pattern",
+    metavar="REGEX",
+    help="Your house style of speaker labels: a regular expression with a group named "
+    "'speaker' (and optionally 'time'), matched at the start of each line.",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Read and check everything, print the report, write nothing."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def import_(
-    project: str, paths: tuple[str, ...], meta: str | None, replace: bool, force: bool
+    project: str,
+    paths: tuple[str, ...],
+    meta: str | None,
+    replace: bool,
+    force: bool,
+    speaker_pattern: str | None,
+    dry_run: bool,
+    as_json: bool,
 ) -> None:
     """Import transcripts (.txt .md .vtt .srt .docx): files or folders.
 
-    A folder's documents.csv is read as metadata. Importing an unchanged file again does
-    nothing; a changed file with the same name is refused unless --replace.
+    A folder's documents.csv is read as metadata, and then exactly the files it lists are
+    imported. Importing an unchanged file again does nothing; a changed file with the same
+    name is refused unless --replace. After the import, a speaker report per document (labels,
+    turns and words per label, role) and warnings when the labels look misread.
 
     \b
     Example:
       qualkit import lead.qualkit transcripts_sample/
       qualkit import lead.qualkit fixed/interview_3.txt --replace
+      qualkit import lead.qualkit notes.txt --dry-run --speaker-pattern '^(?P<speaker>[A-Z]+)>'
       qualkit import lead.qualkit from_nvivo.qdpx     # a REFI-QDA project (new or existing)
     """
     if any(p.lower().endswith((".qdpx", ".qde")) for p in paths):  # a REFI-QDA project
         from qualkit.cli.exchange import import_refi_file
 
-        return import_refi_file(project, paths, extra_options=bool(meta or replace or force))
+        extra = bool(meta or replace or force or speaker_pattern or dry_run)
+        return import_refi_file(project, paths, extra_options=extra)
     from qualkit.ingest.importer import import_transcripts
 
+    options = dict(
+        meta=meta, replace=replace, force=force, speaker_pattern=speaker_pattern, dry_run=dry_run
+    )
     with open_store(project) as store:
-        bar = progress_bar("segmenting")
+        bar = None if as_json else progress_bar("segmenting")
         if bar is None:
-            report = import_transcripts(store, paths, meta=meta, replace=replace, force=force)
+            report = import_transcripts(store, paths, **options)
         else:
             with bar:
                 task = bar.add_task("import", total=None)
                 report = import_transcripts(
                     store,
                     paths,
-                    meta=meta,
-                    replace=replace,
-                    force=force,
+                    **options,
                     progress=lambda done, total: bar.update(task, completed=done, total=total),
                 )
+    if as_json:
+        echo_json(_import_json(report))
+        return
+    _print_import(project, report)
+
+
+def _print_import(project: str, report) -> None:
+    for note in report.notes:
+        click.echo(note)
+    for document in report.speakers:
+        click.echo(document.line())
     for message in report.warnings:
         warn(message)
+    verb = "would be " if report.dry_run else ""
     click.echo(
-        f"{project}: {len(report.added)} added, {len(report.replaced)} replaced, "
+        ("dry run, nothing written: " if report.dry_run else "")
+        + f"{project}: {len(report.added)} {verb}added, {len(report.replaced)} {verb}replaced, "
         f"{len(report.unchanged)} unchanged; {report.segments} segments from "
         f"{report.characters:,} characters"
         + (f"; {report.dropped_codings} codings dropped" if report.dropped_codings else "")
     )
+
+
+def _import_json(report) -> dict:
+    return {
+        "dry_run": report.dry_run,
+        "added": report.added,
+        "replaced": report.replaced,
+        "unchanged": report.unchanged,
+        "segments": report.segments,
+        "characters": report.characters,
+        "dropped_codings": report.dropped_codings,
+        "notes": report.notes,
+        "warnings": report.warnings,
+        "speakers": [s.as_dict() for s in report.speakers],
+    }
 
 
 @click.command()

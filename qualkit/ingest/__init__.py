@@ -6,14 +6,17 @@
 
 from __future__ import annotations
 
-from qualkit.ingest.importer import ImportReport, collect, import_transcripts
+from qualkit.ingest.files import collect
+from qualkit.ingest.importer import ImportReport, import_transcripts
 from qualkit.ingest.metadata import DocumentMeta, auto_roles, is_researcher, read_metadata
+from qualkit.ingest.speakers import SpeakerReport
 from qualkit.ingest.transcripts import FORMATS, Transcript, Turn, read_transcript, trim_span
 
 __all__ = [
     "FORMATS",
     "DocumentMeta",
     "ImportReport",
+    "SpeakerReport",
     "Transcript",
     "Turn",
     "auto_roles",

@@ -1,24 +1,28 @@
-"""Importing transcripts into a project: all files are read and checked first, then written in one
-transaction, so a bad file leaves the project exactly as it was."""
+"""Importing transcripts into a project: all files are read, checked and segmented first, then
+written in one transaction, so a bad file leaves the project exactly as it was. A dry run stops
+before the write and returns the same report."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qualkit.errors import InputError
+from qualkit.ingest.files import META_FILE, collect, read_bytes
 from qualkit.ingest.metadata import DocumentMeta, auto_roles, read_metadata
 from qualkit.ingest.reanchor import Reanchored, reanchor
-from qualkit.ingest.transcripts import FORMATS, Transcript, read_transcript
+from qualkit.ingest.speakers import SpeakerReport, speaker_report
+from qualkit.ingest.transcripts import Transcript, read_transcript
 
 if TYPE_CHECKING:
     from qualkit.models import Document
     from qualkit.store import Store
 
-META_FILE = "documents.csv"
+__all__ = ["META_FILE", "ImportReport", "collect", "compile_speaker_pattern", "import_transcripts"]
 Progress = Callable[[int, int], None]
 
 
@@ -32,6 +36,8 @@ class _Planned:
     transcript: Transcript
     existing: Document | None = None
     reanchored: Reanchored | None = None
+    rows: list = field(default_factory=list)
+    roles: dict[str, str | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -44,33 +50,9 @@ class ImportReport:
     dropped_codings: int = 0
     metadata_updated: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-
-def collect(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
-    """Transcript files and ``documents.csv`` files named by ``paths`` (files or folders)."""
-    files: list[Path] = []
-    metas: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if not path.exists():
-            raise InputError(f"{path}: no such file or folder")
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and _is_transcript(p))
-            if not found:
-                raise InputError(
-                    f"{path}: no transcripts (.txt .md .vtt .srt .docx) in this folder"
-                )
-            files += found
-            if (path / META_FILE).is_file():
-                metas.append(path / META_FILE)
-        else:
-            files.append(path)
-    return files, metas
-
-
-def _is_transcript(path: Path) -> bool:
-    # Hidden files and Word's lock files (~$name.docx) are not transcripts.
-    return path.suffix.lower() in FORMATS and not path.name.startswith((".", "~$"))
+    notes: list[str] = field(default_factory=list)
+    speakers: list[SpeakerReport] = field(default_factory=list)
+    dry_run: bool = False
 
 
 def import_transcripts(
@@ -80,22 +62,64 @@ def import_transcripts(
     meta: str | Path | None = None,
     replace: bool = False,
     force: bool = False,
+    speaker_pattern: str | None = None,
+    dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import transcript files and folders (with their ``documents.csv``) into ``store``."""
-    files, metas = collect(paths)
+    """Import transcript files and folders (with their ``documents.csv``) into ``store``.
+
+    ``speaker_pattern`` is a regular expression with a ``speaker`` group (and optionally
+    ``time``) that replaces the built-in speaker rules; a ``speaker_pattern`` column in the
+    metadata sets it per file. With ``dry_run`` nothing is written: the report says what an
+    import would do.
+    """
+    selection = collect(paths)
     if meta is not None:
-        metas.append(Path(meta))
-    report = ImportReport()
-    planned = _plan(store, files, replace=replace, force=force, report=report)
-    known = {p.name for p in planned} | {d.name for d in store.documents.list()}
-    metadata = [m for path in metas for m in read_metadata(path, known, report.warnings)]
-    _write(store, planned, metadata, report, progress)
+        selection.metas.append(Path(meta))
+    report = ImportReport(notes=list(selection.notes), dry_run=dry_run)
+    known = {p.name for p in selection.files} | {d.name for d in store.documents.list()}
+    metadata = [m for path in selection.metas for m in read_metadata(path, known, report.warnings)]
+    by_name = {m.name: m for m in metadata}
+    default = compile_speaker_pattern(speaker_pattern, "--speaker-pattern")
+    patterns = {
+        m.name: compile_speaker_pattern(m.speaker_pattern, f"{m.source} line {m.line}")
+        for m in metadata
+        if m.speaker_pattern
+    }
+    planned = _plan(store, selection.files, replace=replace, force=force, report=report,
+                    patterns=patterns, default=default)
+    _segment(store, planned, by_name, report, progress)
+    if not dry_run:
+        _write(store, planned, metadata, report)
     return report
 
 
+def compile_speaker_pattern(pattern: str | None, where: str) -> re.Pattern[str] | None:
+    """Check a house-style speaker pattern: it must compile and have a ``speaker`` group."""
+    if not pattern:
+        return None
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        raise InputError(f"{where}: speaker pattern '{pattern}' is not a regular expression "
+                         f"({exc})") from None
+    if "speaker" not in compiled.groupindex:
+        raise InputError(
+            f"{where}: speaker pattern '{pattern}' has no group named 'speaker'; write it like "
+            r"'^(?P<speaker>[A-Z]+)\s*>\s*' (and optionally a 'time' group)"
+        )
+    return compiled
+
+
 def _plan(
-    store: Store, files: list[Path], *, replace: bool, force: bool, report: ImportReport
+    store: Store,
+    files: list[Path],
+    *,
+    replace: bool,
+    force: bool,
+    report: ImportReport,
+    patterns: dict[str, re.Pattern[str]],
+    default: re.Pattern[str] | None,
 ) -> list[_Planned]:
     planned: list[_Planned] = []
     seen: dict[str, Path] = {}
@@ -107,13 +131,13 @@ def _plan(
                 "document names must be unique, so rename one"
             )
         seen[name] = path
-        data = _read_bytes(path)
+        data = read_bytes(path)
         sha = hashlib.sha256(data).hexdigest()
         existing = store.documents.by_name(name)
         if existing is not None and existing.sha256 == sha:
             report.unchanged.append(name)
             continue
-        transcript = read_transcript(path, data)
+        transcript = read_transcript(path, data, speaker_pattern=patterns.get(name, default))
         report.warnings += transcript.warnings
         item = _Planned(path, name, sha, transcript, existing)
         if existing is not None:
@@ -122,13 +146,62 @@ def _plan(
     return planned
 
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, not a transcript file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the file ({exc.strerror})") from None
+def _segment(
+    store: Store,
+    planned: list[_Planned],
+    metadata: dict[str, DocumentMeta],
+    report: ImportReport,
+    progress: Progress | None,
+) -> None:
+    """Sentence units and the speaker report of every planned document (before any write)."""
+    from qualkit.ingest.segmenter import segment
+
+    total = sum(len(p.transcript.text) for p in planned)
+    done = 0
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(min(done, total), total)
+
+    for item in planned:
+        item.rows = segment(item.transcript, progress=advance)
+        item.roles = _roles(item, metadata.get(item.name), store)
+        entry = metadata.get(item.name)
+        kind = entry.fields.get("kind") if entry else (
+            item.existing.kind if item.existing else None
+        )
+        speakers = speaker_report(item.name, item.transcript, item.rows, item.roles, kind=kind)
+        report.speakers.append(speakers)
+        report.warnings += speakers.warnings
+        report.segments += len(item.rows)
+        report.characters += len(item.transcript.text)
+        (report.replaced if item.existing else report.added).append(item.name)
+        if item.reanchored:
+            report.dropped_codings += len(item.reanchored.lost)
+    if progress and total:
+        progress(total, total)
+
+
+def _roles(item: _Planned, entry: DocumentMeta | None, store: Store) -> dict[str, str | None]:
+    """Roles by label: the metadata's, else a kept earlier role, else the legend's or a guess."""
+    labels = {r[2] for r in item.rows if r[2]}
+    roles = auto_roles(labels)
+    for label, description in item.transcript.legend:
+        if label in roles and roles[label] is None:
+            roles[label] = auto_roles({description}).get(description) or _legend_role(description)
+    if item.existing is not None:
+        roles.update({k: v for k, v in store.documents.speakers(item.existing.id).items()
+                      if k in labels and v})
+    if entry is not None:
+        roles.update({k: v for k, v in entry.speakers.items() if k in labels})
+    return roles
+
+
+def _legend_role(description: str) -> str | None:
+    first = description.split()[0].lower() if description.split() else ""
+    return "interviewer" if first.startswith(("interviewer", "moderator", "facilitator")) else None
 
 
 def _check_replace(store: Store, item: _Planned, *, replace: bool, force: bool) -> Reanchored:
@@ -156,34 +229,14 @@ def _check_replace(store: Store, item: _Planned, *, replace: bool, force: bool) 
 
 
 def _write(
-    store: Store,
-    planned: list[_Planned],
-    metadata: list[DocumentMeta],
-    report: ImportReport,
-    progress: Progress | None,
+    store: Store, planned: list[_Planned], metadata: list[DocumentMeta], report: ImportReport
 ) -> None:
-    from qualkit.ingest.segmenter import segment
     from qualkit.store import now
-
-    total = sum(len(p.transcript.text) for p in planned)
-    done = 0
-
-    def advance(n: int) -> None:
-        nonlocal done
-        done += n
-        if progress:
-            progress(min(done, total), total)
 
     with store.atomic():
         for item in planned:
-            rows = segment(item.transcript, progress=advance)
-            document_id = _store_document(store, item, rows, now())
-            store.documents.set_speakers(document_id, auto_roles({r[2] for r in rows if r[2]}))
-            report.segments += len(rows)
-            report.characters += len(item.transcript.text)
-            (report.replaced if item.existing else report.added).append(item.name)
-            if item.reanchored:
-                report.dropped_codings += len(item.reanchored.lost)
+            document_id = _store_document(store, item, item.rows, now())
+            store.documents.set_speakers(document_id, item.roles)
         for entry in metadata:
             document = store.documents.by_name(entry.name)
             if document is not None:
@@ -204,8 +257,6 @@ def _write(
                     "metadata": report.metadata_updated,
                 },
             )
-    if progress and total:
-        progress(total, total)
 
 
 def _store_document(store: Store, item: _Planned, rows: list, at: str) -> int:

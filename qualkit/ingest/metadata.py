@@ -3,7 +3,9 @@
 Columns: ``file`` (the document name: its file name), ``kind`` (interview / focus_group / other),
 ``role`` (participant role), ``site``, ``date`` (YYYY-MM-DD or YYYY-MM), ``case_id``, and
 ``speakers`` (``LABEL=role; LABEL=role``, e.g. ``FACILITATOR=facilitator; OFFICER 1=patrol
-officer``). Any other column is kept as a free attribute of the document.
+officer``) and ``speaker_pattern`` (a regular expression with a ``speaker`` group for a house style
+of speaker labels, used when the file is imported). Any other column is kept as a free attribute
+of the document.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ class DocumentMeta:
     fields: dict[str, str] = field(default_factory=dict)
     attributes: dict[str, Any] = field(default_factory=dict)
     speakers: dict[str, str] = field(default_factory=dict)
+    speaker_pattern: str | None = None
+    source: Path | None = None
 
     def apply(self, store: Store, document_id: int) -> None:
         store.documents.set_metadata(document_id, self.fields, self.attributes)
@@ -96,7 +100,7 @@ def _entry(path: Path, line: int, values: dict[str, str], name_col: str) -> Docu
     name = values.pop(name_col, "")
     if not name:
         raise InputError(located(path, f"the '{name_col}' field is empty", line=line))
-    entry = DocumentMeta(Path(name).name, line)
+    entry = DocumentMeta(Path(name).name, line, source=path)
     for key, value in values.items():
         if not value or key in NAME_COLUMNS:
             continue
@@ -119,6 +123,8 @@ def _entry(path: Path, line: int, values: dict[str, str], name_col: str) -> Docu
             entry.fields[key] = value
         elif key == "speakers":
             entry.speakers = _speakers(path, line, value)
+        elif key == "speaker_pattern":
+            entry.speaker_pattern = value
         else:
             entry.attributes[key] = value
     return entry

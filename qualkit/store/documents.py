@@ -17,8 +17,9 @@ _DOC_COLUMNS = (
     "attributes, imported_at"
 )
 METADATA_FIELDS = ("kind", "role", "site", "date", "case_id")
-# (ordinal, turn, speaker, start, end) per segment; the text is sliced from the document.
-SegmentRow = tuple[int, int, str | None, int, int]
+# (ordinal, turn, speaker, start, end[, start_time, end_time]) per segment; the text is sliced
+# from the document; times are seconds into the recording, or None.
+SegmentRow = tuple
 
 
 def _document(row: Sequence[Any]) -> Document:
@@ -96,11 +97,11 @@ class Documents:
 
     def _insert_segments(self, document_id: int, text: str, segments: Iterable[SegmentRow]) -> None:
         self.store.db.conn.executemany(
-            'INSERT INTO segments (document_id, ordinal, turn, speaker, start, "end", text) '
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            'INSERT INTO segments (document_id, ordinal, turn, speaker, start, "end", text, '
+            "start_time, end_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                (document_id, ordinal, turn, speaker, start, end, text[start:end])
-                for ordinal, turn, speaker, start, end in segments
+                (document_id, *row[:5], text[row[3] : row[4]], *(tuple(row[5:7]) or (None, None)))
+                for row in segments
             ),
         )
 
@@ -132,8 +133,8 @@ class Documents:
 
     def segments(self, document_id: int) -> list[Segment]:
         rows = self.store._sql(
-            'SELECT id, document_id, ordinal, turn, speaker, start, "end", text FROM segments '
-            "WHERE document_id = ? ORDER BY ordinal",
+            'SELECT id, document_id, ordinal, turn, speaker, start, "end", text, start_time, '
+            "end_time FROM segments WHERE document_id = ? ORDER BY ordinal",
             [document_id],
         )
         return [Segment(*r) for r in rows]

@@ -74,11 +74,12 @@ class Exchange:
         )
         return rows.fetchall()
 
-    def segment_rows(self, document_id: int) -> list[tuple[int, int, str | None, int, int]]:
-        """``(ordinal, turn, speaker, start, end)`` of a document's segments, as stored."""
+    def segment_rows(self, document_id: int) -> list[tuple]:
+        """``(ordinal, turn, speaker, start, end, start_time, end_time)`` of a document's
+        segments, as stored."""
         rows = self.store._sql(
-            'SELECT ordinal, turn, speaker, start, "end" FROM segments WHERE document_id = ? '
-            "ORDER BY ordinal",
+            'SELECT ordinal, turn, speaker, start, "end", start_time, end_time FROM segments '
+            "WHERE document_id = ? ORDER BY ordinal",
             [document_id],
         )
         return rows.fetchall()

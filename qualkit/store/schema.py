@@ -285,6 +285,11 @@ BEGIN
 END;
 """
 
+M009_SEGMENT_TIMES = """
+ALTER TABLE segments ADD COLUMN start_time REAL;
+ALTER TABLE segments ADD COLUMN end_time REAL;
+"""
+
 
 def register(migrations) -> None:
     """Attach qualkit's migrations, in order, to a ``sqlite_utils.Migrations`` set."""
@@ -322,3 +327,9 @@ def register(migrations) -> None:
         from qualkit.store.redaction import M008_REDACTION
 
         _script(db, M008_REDACTION)
+
+    @migrations(name="m009_segment_times")
+    def m009_segment_times(db: Database) -> None:
+        # Seconds from the recording's start, where the transcript says (captions, timestamps).
+        _script(db, M009_SEGMENT_TIMES)
+

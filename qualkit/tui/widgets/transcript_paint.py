@@ -38,6 +38,9 @@ class TranscriptPainting:
             segment = self.segments[self.rows[line.row]]
             style = base + self._component("transcript--speaker")
             segments = [RichSegment(" " * GUTTER, base), RichSegment(segment.speaker or "", style)]
+            if segment.start_time is not None:  # where the turn starts in the recording
+                muted = base + self._component("transcript--codes")
+                segments.append(RichSegment(f"  {_clock(segment.start_time)}", muted))
         elif line.kind == "codes":
             segments = self._codes_line(line, base)
         else:
@@ -159,3 +162,8 @@ class TranscriptPainting:
             style = base + Style(color=color) if kind == "dot" else styles[kind]
             out.append(RichSegment(text, style))
         return out
+
+
+def _clock(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 3600:02d}:{whole // 60 % 60:02d}:{whole % 60:02d}"
