@@ -258,14 +258,16 @@ def test_the_suite_cannot_open_a_network_socket():
 
 
 AUDIT = """
-import json, socket, sys
+import json, socket, sys, traceback
 seen = []
 def hook(event, args):
     if event == "socket.__new__" and args[1] in (socket.AF_INET, socket.AF_INET6):
-        seen.append([event, int(args[1])])
-    elif event in ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname"):
+        where = [f"{f.filename}:{f.name}" for f in traceback.extract_stack()[-6:-1]]
+        seen.append({"event": event, "family": int(args[1]), "where": where})
+    elif event in ("socket.connect", "socket.bind", "socket.sendto", "socket.sendmsg",
+                   "socket.getaddrinfo", "socket.gethostbyname"):
         if getattr(args[0], "family", None) != socket.AF_UNIX:
-            seen.append([event, repr(args[1:])[:200]])
+            seen.append({"event": event, "args": repr(args[1:])[:200]})
 sys.addaudithook(hook)
 from qualkit.cli import main
 try:
@@ -275,6 +277,19 @@ finally:
     with open(sys.argv[0] + ".net.json", "w") as handle:
         json.dump(seen, handle)
 """
+# urllib3 (pulled in by the Hugging Face stack) probes at import whether the machine has IPv6 by
+# binding a socket to ::1 and closing it: no packet leaves the machine. Anything else fails.
+IPV6_PROBE = "urllib3/util/connection.py:_has_ipv6"
+
+
+def _network_use(seen: list[dict]) -> list[dict]:
+    out = []
+    for item in seen:
+        probe = item["event"] == "socket.__new__" and any(IPV6_PROBE in w for w in item["where"])
+        loopback = item["event"] == "socket.bind" and "'::1'" in item["args"]
+        if not (probe or loopback):
+            out.append(item)
+    return out
 
 
 @pytest.mark.slow
@@ -290,4 +305,4 @@ def test_qualkit_topics_on_the_sample_opens_no_network_socket(_sample_project_te
         capture_output=True, text=True, timeout=900, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout)["topics"]  # it really ran
-    assert json.loads(Path(f"{script}.net.json").read_text()) == []
+    assert _network_use(json.loads(Path(f"{script}.net.json").read_text())) == []
