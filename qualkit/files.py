@@ -96,16 +96,40 @@ def private_figure(fig: Any, path: str | Path, **savefig_options: Any) -> Path:
 # with a CSV. Paths, not file contents: opening the project to sniff it would drop SQLite's
 # POSIX locks when the descriptor closes (toolchain.md, "How To Corrupt An SQLite Database").
 _PROJECTS: set[Path] = set()
+# the same file under another name (a hard link): (device, inode) -> the project's path
+_PROJECT_INODES: dict[tuple[int, int], Path] = {}
 _SIDE_FILES = ("", "-wal", "-shm", "-journal")
 
 
 def remember_project(path: str | Path) -> None:
     """Record that ``path`` is a project, so that no export is ever written over it."""
-    _PROJECTS.add(Path(path).resolve())
+    path = Path(path).resolve()
+    _PROJECTS.add(path)
+    try:
+        info = path.stat()
+    except OSError:
+        return
+    _PROJECT_INODES[(info.st_dev, info.st_ino)] = path
+
+
+def _still(project: Path, info: os.stat_result) -> bool:
+    try:
+        now = project.stat()  # stat, never open: see above
+    except OSError:
+        return False
+    return (now.st_dev, now.st_ino) == (info.st_dev, info.st_ino)
 
 
 def _refuse_project(path: Path) -> None:
     target = path.resolve()
+    try:
+        info = target.stat()
+    except OSError:
+        info = None
+    project = _PROJECT_INODES.get((info.st_dev, info.st_ino)) if info else None
+    if project is not None and _still(project, info):  # not an inode reused since
+        raise InputError(f"{path}: is the project {project.name} under another name; give "
+                         "another file name for the export")
     for project in _PROJECTS:
         for side in _SIDE_FILES:
             if target == Path(f"{project}{side}"):

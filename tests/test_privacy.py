@@ -116,6 +116,9 @@ def test_an_export_never_replaces_the_project(built, tmp_path, suffix):
     assert_user_error(result, str(target), "is the project")
     assert dump(project) == before
     assert_user_error(cli("export", project, "-o", project, "--format", "csv"), "is the project")
+    link = tmp_path / "same.csv"
+    os.link(project, link)  # the project under another name
+    assert_user_error(cli("codings", "export", project, link), "under another name")
     assert dump(project) == before
 
 
