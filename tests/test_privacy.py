@@ -221,6 +221,20 @@ def test_integration_tables_neutralise_formulas_in_csv_and_xlsx(tmp_path):
     assert "'" + EVIL_DOC in [c.value for c in cells]
 
 
+def test_table_cells_index_and_headers_are_neutralised_but_numbers_kept(tmp_path):
+    import pandas as pd
+
+    from qualkit.integrate import write_table
+
+    df = pd.DataFrame({"=theme": ["+quote", "plain"], "effect": [-0.5, 2.0]},
+                      index=pd.Index(["@doc", "doc"], name="document"))
+    df.attrs["title"] = "t"
+    write_table(df, tmp_path / "t.csv", "csv")
+    back = pd.read_csv(tmp_path / "t.csv", comment="#", index_col=0)
+    assert list(back.columns) == ["'=theme", "effect"] and list(back.index) == ["'@doc", "doc"]
+    assert list(back["'=theme"]) == ["'+quote", "plain"] and list(back["effect"]) == [-0.5, 2.0]
+
+
 def test_numbers_stay_numbers_in_the_agreement_csv(built, tmp_path):
     out = tmp_path / "a.csv"
     assert cli("agree", built, "--csv", out).exit_code == 0

@@ -124,13 +124,18 @@ def spreadsheet_safe(df):
     run as formulas (a quote or a theme starting with ``=``, ``+``, ``-`` or ``@``)."""
     out = flattened(df)
     for column in out.columns:
-        if out[column].dtype == object or str(out[column].dtype).startswith("str"):
+        if _textual(out[column].dtype):
             out[column] = out[column].map(neutralise)
     if out.columns.nlevels == 1:
         out.columns = [neutralise(c) for c in out.columns]
-    if out.index.nlevels == 1 and out.index.dtype == object:
+    if out.index.nlevels == 1 and _textual(out.index.dtype):
         out.index = out.index.map(neutralise)
     return out
+
+
+def _textual(dtype) -> bool:
+    """Object or string columns (pandas 3 gives text the ``str`` dtype); numbers never."""
+    return str(dtype) == "object" or str(dtype).startswith("str")
 
 
 def write_table(df, path: str | Path, fmt: str) -> Path:
