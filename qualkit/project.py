@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qualkit.errors import InputError
+from qualkit.files import write_private
 from qualkit.store import Store
 
 if TYPE_CHECKING:
@@ -109,7 +110,7 @@ class Project:
 
         text = dump_codebook(project_codebook(self.store))
         if path is not None:
-            _write_private(Path(path), text)
+            write_private(path, text)
         return text
 
     def documents(self) -> pd.DataFrame:
@@ -199,7 +200,7 @@ class Project:
         text = export_codings(self.store, coders=list(coders) if coders else None,
                               with_text=with_text)
         if path is not None:
-            _write_private(Path(path), text)
+            write_private(path, text)
         return text
 
     def status(self) -> dict[str, Any]:
@@ -345,11 +346,3 @@ def _check_span(document: Document, start: int, end: int) -> None:
             f"span {start}-{end} is outside the text of '{document.name}' "
             f"(0-{document.length}) or empty"
         )
-
-
-def _write_private(path: Path, text: str) -> None:
-    """Write ``text`` readable by its owner only: transcripts and codings are sensitive."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-    os.chmod(path, 0o600)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import socket
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +41,39 @@ def assert_user_error(result: Result, *needles: str) -> None:
     assert "Traceback" not in result.stderr
     for needle in needles:
         assert needle in lines[0], lines[0]
+
+
+class NetworkBlocked(RuntimeError):
+    """A test (or the code under test) tried to open a network socket: qualkit is offline."""
+
+
+NETWORK_FAMILIES = (socket.AF_INET, socket.AF_INET6)
+
+
+def _refuse_network(event: str, args: tuple) -> None:
+    # An audit hook sees every socket the interpreter makes, C extensions' included; local
+    # (AF_UNIX) sockets stay allowed for asyncio's self-pipe and the like.
+    if event == "socket.__new__" and args[1] in NETWORK_FAMILIES:
+        raise NetworkBlocked(f"a test opened a network socket ({socket.AddressFamily(args[1])!r})")
+    if event in {"socket.connect", "socket.getaddrinfo"} and not _local(args):
+        raise NetworkBlocked(f"a test reached for the network ({event} {args[1:]!r})")
+
+
+def _local(args: tuple) -> bool:
+    return getattr(args[0], "family", None) == socket.AF_UNIX
+
+
+_GUARD: list[bool] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_network():
+    """Block network sockets for the whole suite (an audit hook cannot be removed, so it is
+    installed once and stays)."""
+    if not _GUARD:
+        sys.addaudithook(_refuse_network)
+        _GUARD.append(True)
+    yield
 
 
 def dump(path: Path) -> str:

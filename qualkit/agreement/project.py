@@ -19,6 +19,7 @@ from qualkit.agreement.select import (
     span_table,
 )
 from qualkit.agreement.stats.binary import cohen_from_counts, segment_clusters, summary
+from qualkit.agreement.stats.boot import MAX_BOOT
 from qualkit.agreement.stats.summary import STATISTICS, AgreementSummary
 from qualkit.agreement.units import (
     applied_counts,
@@ -237,6 +238,8 @@ def _check_options(unit: str, overlap: float, n_boot: int, ci_level: float) -> N
         raise ParameterError("overlap", "applies to the segment unit only")
     if n_boot < 0:
         raise ParameterError("n_boot", f"must be a positive number of resamples, got {n_boot}")
+    if n_boot > MAX_BOOT:
+        raise ParameterError("n_boot", f"is at most {MAX_BOOT:,} resamples, got {n_boot:,}")
     if unit == "character" and n_boot:
         raise InputError(
             "bootstrap intervals need independent units, and neighbouring characters are not; "

@@ -86,6 +86,15 @@ class LazyGroup(click.Group):
                 exc, ParameterError) else str(exc)
             click.echo(f"qualkit: {message}", err=True)
             sys.exit(1)
+        except click.BadParameter as exc:
+            # A folder where a file belongs, a choice misspelt: one line naming the option,
+            # like every other refusal, instead of click's usage block.
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            message = exc.format_message().replace("\n", " ")
+            command = exc.ctx.command_path if exc.ctx else "qualkit"
+            click.echo(f"qualkit: {message} (see `{command} --help`)", err=True)
+            sys.exit(2)
         except KeyboardInterrupt:
             click.echo("qualkit: interrupted", err=True)
             sys.exit(130)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from qualkit.cli._common import table
-from qualkit.errors import InputError
+from qualkit.files import neutralise, write_private
 
 if TYPE_CHECKING:
     from qualkit.agreement.disagreements import Disagreements
@@ -151,14 +151,10 @@ def write_csv(path: str, header: list[str], rows: list[list[object]], *, what: s
     """Write rows as CSV (None as empty) to ``path``, or to standard output for '-'."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([["" if v is None else v for v in row] for row in rows])
+    writer.writerow([neutralise(h) for h in header])
+    writer.writerows([["" if v is None else neutralise(v) for v in row] for row in rows])
     if path == "-":
         click.echo(out.getvalue(), nl=False)
         return
-    try:
-        with open(path, "w", encoding="utf-8", newline="") as handle:
-            handle.write(out.getvalue())
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+    write_private(path, out.getvalue())
     click.echo(f"{what} written to {path}")

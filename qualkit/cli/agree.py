@@ -87,9 +87,14 @@ def _agree_ratings(path: str, options: dict) -> None:
 
 
 def _n_boot(options: dict) -> int:
+    from qualkit.agreement.stats.boot import MAX_BOOT
+
     if options["n_boot"] < 0:
         raise InputError(f"--bootstrap must be a positive number of resamples, "
                          f"got {options['n_boot']}")
+    if options["n_boot"] > MAX_BOOT:
+        raise InputError(f"--bootstrap is at most {MAX_BOOT:,} resamples (1,000 to 10,000 give "
+                         f"stable 95% intervals), got {options['n_boot']:,}")
     return options["n_boot"]
 
 

@@ -6,6 +6,7 @@ import click
 
 from qualkit.cli._common import PROJECT, open_store
 from qualkit.errors import InputError
+from qualkit.files import write_private
 
 
 @click.group()
@@ -54,11 +55,7 @@ def export(project: str, file: str, coders: tuple[str, ...], with_text: bool) ->
     if file == "-":
         click.echo(text, nl=False)
         return
-    try:
-        with open(file, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-    except OSError as exc:
-        raise InputError(f"{file}: cannot write ({exc.strerror})") from None
+    write_private(file, text)
     click.echo(f"{project}: {text.count(chr(10)) - 1} codings written to {file}")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from qualkit.cli._common import PROJECT, echo_json, open_store, progress_bar, table, warn
-from qualkit.errors import InputError
+from qualkit.files import write_private
 
 
 @click.command()
@@ -247,11 +247,7 @@ def codebook(project: str, load_file: str | None, export_file: str | None) -> No
     if export_file == "-":
         click.echo(text, nl=False)
         return
-    try:
-        with open(export_file, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as exc:
-        raise InputError(f"{export_file}: cannot write ({exc.strerror})") from None
+    write_private(export_file, text)
     click.echo(f"{project}: codebook written to {export_file}")
 
 

@@ -11,6 +11,7 @@ import click
 
 from qualkit.cli._common import PROJECT, echo_json, open_store, table, warn
 from qualkit.errors import InputError, QualkitError
+from qualkit.files import write_private
 from qualkit.topics.pipeline import TopicOptions
 
 # The defaults live once, on TopicOptions; the flags show them.
@@ -249,11 +250,7 @@ def _render(project: str, report, as_json: bool, markdown: str | None) -> None:
     from qualkit.topics import topic_markdown
 
     if markdown:
-        try:
-            with open(markdown, "w", encoding="utf-8") as handle:
-                handle.write(topic_markdown(report))
-        except OSError as exc:
-            raise InputError(f"{markdown}: cannot write ({exc.strerror})") from None
+        write_private(markdown, topic_markdown(report))
     if as_json:
         echo_json(report.to_json())
         return

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from qualkit.coding import yaml_limits
 from qualkit.coding.keys import reserved_keys
 from qualkit.errors import InputError, located
 
@@ -97,26 +98,17 @@ class Codebook:
 def load_codebook(path: str | Path) -> Codebook:
     """Read and validate a YAML codebook file."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such codebook file")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
-    return parse_codebook(text, source=str(path))
+    return parse_codebook(yaml_limits.read_limited(path), source=str(path))
 
 
 def parse_codebook(text: str, *, source: str = "<codebook>") -> Codebook:
+    """Validate codebook YAML; within :mod:`~qualkit.coding.yaml_limits` (size, depth, no
+    tags or aliases), and only ever composed into nodes: nothing is constructed from it."""
+    yaml_limits.screen(text, source)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        line = mark.line + 1 if mark else None
-        context = getattr(exc, "context_mark", None)
-        if context is not None and context.line + 1 != line:
-            problem += f" ({getattr(exc, 'context', 'it')} on line {context.line + 1})"
-        raise InputError(located(source, f"YAML syntax error: {problem}", line=line)) from None
+        raise yaml_limits.syntax_error(exc, source) from None
     if root is None:
         raise InputError(f"{source}: the codebook is empty; add a `codes:` list")
     return _Reader(source).codebook(root)

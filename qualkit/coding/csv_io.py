@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qualkit.errors import InputError, located
+from qualkit.files import neutralise, restore
 
 if TYPE_CHECKING:
     from qualkit.store import Store
@@ -70,7 +71,8 @@ def _read_rows(path: Path, *, need_coder: bool) -> list[tuple[int, dict[str, str
                     )
                 )
             rows = [
-                (reader.line_num, {k.strip(): (v or "").strip() for k, v in row.items() if k})
+                (reader.line_num,
+                 {k.strip(): restore((v or "").strip()) for k, v in row.items() if k})
                 for row in reader
             ]
     except UnicodeDecodeError as exc:
@@ -102,6 +104,9 @@ def _resolve(store: Store, path: Path, line: int, row: dict[str, str], coder: st
             f"(0-{document.length}) or empty"
         )
     name = row.get("coder") or coder or ""
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        raise fail(f"coder name {name!r} contains a control character (a NUL byte?); "
+                   "fix the name in the file")
     if coder and name != coder:
         raise fail(f"coder '{name}' differs from --coder '{coder}'")
     if row.get("text"):
@@ -145,10 +150,12 @@ def export_codings(
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([*COLUMNS, "text"] if with_text else COLUMNS)
+    # Names and passages are neutralised (a leading ' before =, +, -, @) so that a spreadsheet
+    # never runs them; import_codings undoes it, so the exchange stays lossless.
     texts: dict[int, str] = {}
     for *fields, document_id in rows:
         if with_text:
             text = texts.setdefault(document_id, store.documents.text(document_id))
             fields.append(text[fields[1] : fields[2]])
-        writer.writerow(fields)
+        writer.writerow([neutralise(f) for f in fields])
     return out.getvalue()

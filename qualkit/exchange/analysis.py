@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qualkit.errors import QualkitError
-from qualkit.exchange.common import write_private
+from qualkit.files import neutralise, write_private
 
 if TYPE_CHECKING:
     from qualkit.store import Store
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 FIXED = ("kind", "participant_role", "site", "date", "case_id")
 TAIL = ("speaker", "role", "start", "end", "text", "code", "code_path", "coder", "created",
         "memo")
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -149,13 +148,6 @@ class _Memos:
 
 
 # -- writers ------------------------------------------------------------------------------------
-
-
-def neutralise(value: Any) -> Any:
-    """A cell a spreadsheet would run as a formula, made plain text (OWASP's advice)."""
-    if isinstance(value, str) and value.startswith(_FORMULA):
-        return "'" + value
-    return value
 
 
 def write_csv(path: str | Path, columns: list[str], rows: list[dict[str, Any]]) -> None:

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import re
-import tempfile
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qualkit.errors import InputError
+from qualkit.files import write_private  # noqa: F401  (the exchange writers' import)
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -155,30 +154,6 @@ def unique_name(name: str, parent: str | None, taken: set[str]) -> str:
             candidate, n = f"{base} ({n})", n + 1
     taken.add(candidate.casefold())
     return candidate
-
-
-def write_private(path: str | Path, data: bytes) -> None:
-    """Write a file readable by its owner only (0600), all at once: a temporary file in the
-    same folder is renamed over the target, so a failure leaves no half-written file."""
-    path = Path(path)
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder; give a file name to write")
-    if not path.parent.is_dir():
-        raise InputError(f"{path}: folder {path.parent} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:  # mkstemp creates the file 0600
-            handle.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def schema_errors(root: etree._Element, kind: str) -> list[str]:

@@ -30,6 +30,7 @@ from typing import Any
 
 import yaml
 
+from qualkit.coding import yaml_limits
 from qualkit.errors import InputError, located
 
 FITS = ("confirmation", "expansion", "discordance", "silence")
@@ -73,24 +74,16 @@ class LinksFile:
 def load_links(path: str | Path) -> LinksFile:
     """Read and check the shape of a links file (names are checked against the project later)."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such links file")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
-    return parse_links(text, source=str(path))
+    return parse_links(yaml_limits.read_limited(path, "links"), source=str(path))
 
 
 def parse_links(text: str, *, source: str = "<links>") -> LinksFile:
     """Parse links YAML; every problem is one :class:`InputError` naming line and field."""
+    yaml_limits.screen(text, source, "links")  # size, depth; no tags, anchors or aliases
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(located(source, f"YAML syntax error: {problem}",
-                                 line=mark.line + 1 if mark else None)) from None
+        raise yaml_limits.syntax_error(exc, source) from None
     if root is None:
         raise InputError(f"{source}: the links file is empty; add a `links:` list")
     return _Reader(source).read(root)

@@ -30,8 +30,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from qualkit.errors import InputError, ParameterError
+from qualkit.files import private_figure
 from qualkit.integrate.corpus import Corpus, choose_scope, load_corpus
-from qualkit.integrate.tables import make_table, private_file
+from qualkit.integrate.tables import make_table
 
 if TYPE_CHECKING:
     from qualkit.store import Store
@@ -222,8 +223,9 @@ def saturation_plot(table, path) -> list:
     ax.set_ylabel("distinct codes")
     ax.set_title("Thematic saturation (vertical lines: saturation points)")
     ax.legend(fontsize=8)
-    for target in targets:
-        private_file(target)
-        fig.savefig(target, dpi=150 if target.suffix == ".png" else None)
-    plt.close(fig)
+    try:
+        for target in targets:  # owner-only, written whole
+            private_figure(fig, target, dpi=150 if target.suffix == ".png" else None)
+    finally:
+        plt.close(fig)
     return targets

@@ -13,15 +13,16 @@ Files are written owner-only (0600): quotes are transcript text.
 
 from __future__ import annotations
 
+import io
 import json
 import math
-import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from qualkit.errors import InputError
+from qualkit.files import check_target, neutralise, write_private
 
 FORMATS = ("json", "csv", "xlsx", "markdown")
 
@@ -118,50 +119,55 @@ def provenance_lines(df) -> list[str]:
     return lines
 
 
-def private_file(path: Path) -> None:
-    """Create the file owner-only before anything is written into it."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.close(fd)
-    os.chmod(path, 0o600)
+def spreadsheet_safe(df):
+    """A flattened copy whose text cells, column names and index labels a spreadsheet will not
+    run as formulas (a quote or a theme starting with ``=``, ``+``, ``-`` or ``@``)."""
+    out = flattened(df)
+    for column in out.columns:
+        if _textual(out[column].dtype):
+            out[column] = out[column].map(neutralise)
+    if out.columns.nlevels == 1:
+        out.columns = [neutralise(c) for c in out.columns]
+    if out.index.nlevels == 1 and _textual(out.index.dtype):
+        out.index = out.index.map(neutralise)
+    return out
 
 
-def _target(path: str | Path) -> Path:
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise InputError(f"{path}: folder {path.parent} does not exist; create it first")
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder; give a file name")
-    return path
+def _textual(dtype) -> bool:
+    """Object or string columns (pandas 3 gives text the ``str`` dtype); numbers never."""
+    return str(dtype) == "object" or str(dtype).startswith("str")
 
 
 def write_table(df, path: str | Path, fmt: str) -> Path:
-    """Write a table as ``json``, ``csv``, ``xlsx`` or ``markdown`` (0600)."""
+    """Write a table as ``json``, ``csv``, ``xlsx`` or ``markdown`` (0600, all at once)."""
     if fmt not in FORMATS:
         raise InputError(f"unknown format '{fmt}'; use one of {', '.join(FORMATS)}")
-    path = _target(path)
-    private_file(path)
+    path = check_target(path)
     if fmt == "json":
-        path.write_text(json.dumps(to_json(df), indent=2, ensure_ascii=False, allow_nan=False)
-                        + "\n", encoding="utf-8")
+        data: bytes | str = json.dumps(to_json(df), indent=2, ensure_ascii=False,
+                                       allow_nan=False) + "\n"
     elif fmt == "csv":
-        with open(path, "w", encoding="utf-8", newline="") as handle:
-            for line in provenance_lines(df):
-                handle.write("# " + line.replace("\n", " ") + "\n")
-            flattened(df).to_csv(handle, index=_named_index(df))
+        out = io.StringIO()
+        for line in provenance_lines(df):
+            out.write("# " + line.replace("\n", " ") + "\n")
+        spreadsheet_safe(df).to_csv(out, index=_named_index(df))
+        data = out.getvalue()
     elif fmt == "markdown":
-        path.write_text(to_markdown(df), encoding="utf-8")
+        data = to_markdown(df)
     else:
-        _write_xlsx(df, path)
-    return path
+        data = _xlsx_bytes(df)
+    return write_private(path, data)
 
 
-def _write_xlsx(df, path: Path) -> None:
+def _xlsx_bytes(df) -> bytes:
     import pandas as pd
 
-    about = pd.DataFrame({"about": provenance_lines(df)})
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        flattened(df).to_excel(writer, sheet_name="table", index=_named_index(df))
+    about = pd.DataFrame({"about": [neutralise(line) for line in provenance_lines(df)]})
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        spreadsheet_safe(df).to_excel(writer, sheet_name="table", index=_named_index(df))
         about.to_excel(writer, sheet_name="about", index=False)
+    return buffer.getvalue()
 
 
 def _md_cell(value: Any) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from qualkit.errors import InputError, ParameterError, located
+from qualkit.outcomes.reading import MAX_TABLE_BYTES, read_table  # noqa: F401  (API)
 
 # A categorical column with more levels than this is almost always an id or a numeric column with
 # a stray text entry; dummy-coding it would silently blow up the propensity model.
@@ -79,37 +80,6 @@ class Cohort:
     n_dropped: int = 0
     exact_only: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-
-
-def read_table(path: str | Path) -> Any:
-    """Read a CSV or Excel file into a pandas DataFrame.
-
-    Args:
-        path: ``.csv``/``.txt``/``.tsv`` or ``.xlsx``/``.xlsm`` file.
-
-    Returns:
-        The table as a DataFrame.
-
-    Raises:
-        InputError: The file is missing, has an unknown extension or cannot be parsed.
-    """
-    import pandas as pd
-
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(located(path, "file not found; check the path to the data file"))
-    suffix = path.suffix.lower()
-    try:
-        if suffix in {".csv", ".txt"}:
-            return pd.read_csv(path)
-        if suffix == ".tsv":
-            return pd.read_csv(path, sep="\t")
-        if suffix in {".xlsx", ".xlsm"}:
-            return pd.read_excel(path, engine="openpyxl")
-    except (ValueError, OSError, pd.errors.ParserError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError(located(path, f"cannot read the table ({first})")) from exc
-    raise InputError(located(path, f"unknown file type '{suffix}'; use a .csv or .xlsx file"))
 
 
 def _check_columns(df: Any, source: str, roles: dict[str, list[str]]) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from qualkit.errors import InputError
+from qualkit.files import private_figure
 
 THRESHOLD = 0.1  # the usual "balanced" line (Austin 2009; Stuart, Lee & Leacy 2013)
 
@@ -44,6 +44,14 @@ def love_plot(rows: list[dict], path: str | Path, *,
     if not targets[0].parent.is_dir():
         raise InputError(f"{targets[0]}: folder {targets[0].parent} does not exist; "
                          "create it first")
+    # Covariate names come from a data file: "$x" or "a_b^c" must print as typed, not be
+    # parsed as mathtext (a lone "$" raises deep inside matplotlib).
+    with matplotlib.rc_context({"text.parse_math": False}):
+        _draw(plt, rows, targets, title)
+    return targets
+
+
+def _draw(plt, rows: list[dict], targets: list[Path], title: str) -> None:
     names = [r["covariate"] for r in rows][::-1]  # first covariate at the top
     before = [abs(r["smd_before"] or 0.0) for r in rows][::-1]
     after = [abs(r["smd_after"] or 0.0) for r in rows][::-1]
@@ -58,10 +66,9 @@ def love_plot(rows: list[dict], path: str | Path, *,
     ax.set_title(title)
     # below the axes, so the legend never hides a covariate's dots
     fig.legend(loc="outside lower center", ncol=2, frameon=False)
-    for target in targets:
-        # transcripts and cohorts are sensitive: every file qualkit writes is owner-only
-        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
-        os.chmod(target, 0o600)
-        fig.savefig(target, dpi=150 if target.suffix == ".png" else None)
-    plt.close(fig)
-    return targets
+    try:
+        for target in targets:
+            # transcripts and cohorts are sensitive: every file qualkit writes is owner-only
+            private_figure(fig, target, dpi=150 if target.suffix == ".png" else None)
+    finally:
+        plt.close(fig)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qualkit.errors import InputError
+from qualkit.errors import InputError, ParameterError
 from qualkit.report import methods, sections_mixed, sections_qual
 from qualkit.report.context import Context, ReportOptions
 from qualkit.report.model import Bullets, Heading, Report, Section
@@ -28,15 +28,15 @@ def check_options(store: Store, options: ReportOptions) -> None:
     if options.run is not None:
         names = [r.name for r in store.runs.outcome_runs()]
         if not names:
-            raise InputError(f"--run {options.run}: the project has no saved match run; save "
-                             "one with `qualkit outcomes match DATA ... --save PROJECT --name "
-                             "NAME`")
+            raise ParameterError("run", f"{{param}} {options.run}: the project has no saved match "
+                                 "run; save one with `qualkit outcomes match DATA ... --save "
+                                 "PROJECT --name NAME`")
         if options.run not in names:
-            raise InputError(f"--run {options.run}: no saved run of that name (saved runs: "
-                             f"{', '.join(names)})")
+            raise ParameterError("run", f"{{param}} {options.run}: no saved run of that name "
+                                 f"(saved runs: {', '.join(names)})")
     if options.links is not None and options.run is None and not store.runs.outcome_runs():
-        raise InputError("--links needs a saved match run, and the project has none; save one "
-                         "with `qualkit outcomes match ... --save`")
+        raise ParameterError("links", "needs a saved match run, and the project has none; save "
+                             "one with `qualkit outcomes match ... --save`")
 
 
 def build_report(store: Store, options: ReportOptions | None = None, *, fmt: str = "svg",

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from qualkit.errors import ProjectError
+from qualkit.files import remember_project
 from qualkit.store import schema
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -74,6 +75,7 @@ class Store:
 
         self.path = path
         self.db = db
+        remember_project(path)  # no export may be written over the project
         self.documents = Documents(self)
         self.codes = Codes(self)
         self.codings = Codings(self)

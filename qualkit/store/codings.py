@@ -34,6 +34,10 @@ class Codings:
         name = name.strip()
         if not name:
             raise QualkitError("coder name is empty; pass --coder NAME")
+        # a NUL or another control character breaks exports, filters and terminals
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+            raise QualkitError(f"coder name {name!r} contains a control character; "
+                               "use letters, digits, spaces and punctuation")
         if kind not in CODER_KINDS:
             raise ValueError(kind)
         found = self.coder(name)

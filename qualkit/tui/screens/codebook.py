@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from qualkit.coding import edit, keys
 from qualkit.coding.session import CodingSession
 from qualkit.errors import QualkitError
+from qualkit.files import write_private
 from qualkit.models import Code
 from qualkit.tui.dialogs import CodePicker, InputDialog, TextDialog, definition
 from qualkit.tui.feedback import plural
@@ -211,9 +212,9 @@ class CodebookScreen(Screen[None]):
         if not path:
             return
         try:
-            Path(path).write_text(dump_codebook(project_codebook(self.store)), encoding="utf-8")
-        except OSError as exc:
-            self.notify(f"{path}: cannot write ({exc.strerror})", severity="error")
+            write_private(path, dump_codebook(project_codebook(self.store)))
+        except QualkitError as exc:
+            self.notify(str(exc), severity="error")
             return
         self.notify(f"codebook written to {path}")
 
