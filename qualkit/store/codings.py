@@ -61,14 +61,12 @@ class Codings:
         from qualkit.store import now
 
         stamp = now()
-        conn = self.store.db.conn
-        before = conn.total_changes
-        conn.executemany(
+        # rowcount counts the rows the statements inserted, not the triggers' (coverage) rows.
+        return self.store.db.conn.executemany(
             'INSERT OR IGNORE INTO codings (document_id, code_id, coder_id, start, "end", '
             "created_at) VALUES (?, ?, ?, ?, ?, ?)",
             ((*row, stamp) for row in rows),
-        )
-        return conn.total_changes - before
+        ).rowcount
 
     def for_document(
         self, document_id: int, *, coder_ids: Iterable[int] | None = None

@@ -267,13 +267,12 @@ class Topics:
         from qualkit.store import now
 
         stamp = now()
-        before = self.store.db.conn.total_changes
-        self.store.db.conn.executemany(
+        # rowcount counts the rows inserted, not the coverage rows their triggers touch.
+        added = self.store.db.conn.executemany(
             'INSERT OR IGNORE INTO codings (document_id, code_id, coder_id, start, "end", '
             "created_at) VALUES (?, ?, ?, ?, ?, ?)",
             [(d, code_id, coder_id, s, e, stamp) for d, s, e in spans],
-        )
-        added = self.store.db.conn.total_changes - before
+        ).rowcount
         self.store.db.conn.executemany(
             "INSERT OR IGNORE INTO completions (coder_id, document_id, at) VALUES (?, ?, ?)",
             [(coder_id, d, stamp) for d in documents],
