@@ -113,7 +113,7 @@ def main() -> None:
     parser.add_argument("--min-topic-size", type=int, default=25)
     parser.add_argument("--project", type=Path, help="a sample project to reuse (made if absent)")
     parser.add_argument("--old-rule", action="store_true",
-                        help="candidates by similarity and coverage alone (the rule before 0.2)")
+                        help="candidates by similarity and coverage alone (the earlier rule)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from qualkit.topics.fit import versions

@@ -118,7 +118,7 @@ def test_each_planted_theme_is_a_candidate_in_nine_of_ten_seeds(over_seeds):
         missed = [r.seed for r in over_seeds if not r.found[name]]
         assert len(missed) <= 1, f"{name} is no candidate at seeds {missed}"
     # Few false alarms: at most one candidate per run that speaks of neither planted theme
-    # (the rule before keyword support flagged five to seven a run: docs/topics.md).
+    # (the rule before keyword support flagged three or four a run: docs/topics.md).
     assert all(r.false <= 1 for r in over_seeds), [(r.seed, r.false) for r in over_seeds]
     assert sum(r.false for r in over_seeds) <= 3
 
