@@ -140,7 +140,10 @@ def test_coverage_by_human_coders_and_promoting_the_theme(fitted, over_seeds):
                    ROOT / "transcripts_sample" / "codings" / f"{coder}.csv").exit_code == 0
     data = json.loads(cli("topics", path, "--seed", str(seed), "--json").stdout)
     assert any(t["coverage"] for t in data["topics"])
-    housing = next(t for t in data["topics"] if t["candidate_new"] and _planted(t, HOUSING))
+    # Coverage may now take the housing topic off the candidates (where coders filed a few of
+    # its units under its closest code): promote the housing topic, a candidate if one is.
+    housing = min((t for t in data["topics"] if _planted(t, HOUSING)),
+                  key=lambda t: not t["candidate_new"])
     result = cli("topics", "promote", path, "latest", str(housing["id"]),
                  "--name", "Housing scarcity", "--suggest")
     assert result.exit_code == 0, result.stderr
