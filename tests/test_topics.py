@@ -12,6 +12,7 @@ import pytest
 
 from qualkit.coding.session import CodingSession
 from qualkit.errors import QualkitError
+from qualkit.models import Code
 from qualkit.store import Store
 from qualkit.topics import (
     MACHINE_CODER,
@@ -27,7 +28,13 @@ from qualkit.topics import (
     write_suggestions,
 )
 from qualkit.topics.fit import TopicParts
-from qualkit.topics.mapping import is_candidate
+from qualkit.topics.mapping import (
+    codebook_words,
+    is_candidate,
+    keyword_support,
+    top_keywords,
+    words,
+)
 from qualkit.topics.units import keyword_text, select_units, word_count
 
 from .conftest import assert_user_error, cli, dump
@@ -116,6 +123,24 @@ def test_candidate_rule():
     assert is_candidate(0.30, None) and is_candidate(0.30, 0.1)
     assert not is_candidate(0.30, 0.5) and not is_candidate(0.60, 0.0)
     assert is_candidate(0.5, 0.0, similarity_threshold=0.6)
+    # keyword support: talk that only shares a manner of speaking is no theme, however far
+    assert not is_candidate(0.30, None, support=0.4) and is_candidate(0.30, None, support=0.6)
+    # four of the five top keywords unknown to the codebook: far, whatever the cosine says
+    assert is_candidate(0.47, None, novel=4) and not is_candidate(0.47, None, novel=3)
+    assert not is_candidate(0.47, 0.5, novel=5)  # unless coders already file it under a code
+
+
+def test_keyword_support_and_novel_keywords():
+    keywords = ["housing", "vouchers", "supportive housing", "motel", "voucher", "waitlist", "x"]
+    assert top_keywords(keywords) == ["housing", "voucher", "motel", "waitlist", "x"]
+    members = [words(keyword_text(t)) for t in (
+        "The supportive-housing waitlist is two years.", "Motel vouchers ran out in May.",
+        "Honestly, that's what works.", "I'm not saying it isn't.")]
+    assert keyword_support(members, keywords) == 0.5 and keyword_support([], keywords) == 0.0
+    code = Code(id=1, name="Staffing", description="Too few case managers for the housing",
+                example="We need vouchers.")
+    assert {"housing", "voucher", "manager", "staffing"} <= codebook_words([code])
+    assert "motel" not in codebook_words([code])
 
 
 def test_coverage_counts_human_codings_of_the_code_and_its_subcodes(synthetic, tmp_path):

@@ -41,6 +41,14 @@ _FILLERS = (
     "thing things stuff gonna wanna gotta got get gets going say said says think guess "
     "actually basically maybe pretty little oh"
 )
+# Counts and durations: talk is full of them ("thirty days", "two years ago"), and as keywords
+# they tied a topic of sentences that merely mention a number into a theme.
+_QUANTITIES = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
+    "ninety hundred thousand half quarter dozen second minute minutes hour hours day days week "
+    "weeks month months year years ago"
+)
 
 
 @dataclass(frozen=True)
@@ -67,10 +75,12 @@ class FitResult:
 
 
 def stop_words() -> list[str]:
-    """scikit-learn's English stop words, plus spoken contractions and fillers."""
+    """scikit-learn's English stop words, plus spoken contractions, fillers, counts and
+    durations."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return sorted(set(ENGLISH_STOP_WORDS) | set(_CONTRACTIONS.split()) | set(_FILLERS.split()))
+    spoken = f"{_CONTRACTIONS} {_FILLERS} {_QUANTITIES}".split()
+    return sorted(set(ENGLISH_STOP_WORDS) | set(spoken))
 
 
 def default_parts(*, min_topic_size: int, seed: int, parts: TopicParts | None = None,

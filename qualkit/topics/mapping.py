@@ -7,12 +7,22 @@ candidate-new-theme rule.
 * **Coverage**: of the topic's units that lie in documents some human (or consensus) coder has
   coded, the share that a human coding of the closest code, or of one of its sub-codes, overlaps.
   ``None`` when no human has coded any of those documents yet.
-* **Candidate new theme**: similarity below ``similarity_threshold`` *and* coverage below
-  ``coverage_threshold`` (unknown coverage counts as low). Thresholds: docs/topics.md.
+* **Keyword support**: the share of the topic's units that contain at least one of its top
+  ``TOP_KEYWORDS`` keywords. A theme is something people talk *about*, so most of its units share
+  its words (housing, vouchers, motel); a topic held together by the form of talk ("honestly,
+  that's what works") or by numbers and durations has keywords that few of its units carry.
+* **Novel keywords**: how many of those top keywords appear nowhere in the codebook's text
+  (names, definitions, rules, examples; a plural matches its singular).
+* **Candidate new theme**: keyword support at least ``SUPPORT_THRESHOLD``, *and* far from the
+  codebook: similarity below ``similarity_threshold`` or at least ``NOVEL_KEYWORDS`` novel
+  keywords (a cosine near the threshold is a coin toss across seeds and library releases; words
+  the codebook never uses are not), *and* coverage below ``coverage_threshold`` (unknown
+  coverage counts as low). Thresholds and the rates over seeds that chose them: docs/topics.md.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -26,6 +36,10 @@ if TYPE_CHECKING:
 
 SIMILARITY_THRESHOLD = 0.45
 COVERAGE_THRESHOLD = 0.20
+SUPPORT_THRESHOLD = 0.6
+TOP_KEYWORDS = 5
+NOVEL_KEYWORDS = 4  # of TOP_KEYWORDS
+_WORD = re.compile(r"[^\W\d_]{2,}")
 QUOTE_WORDS = 10
 HumanSpans = Sequence[tuple[int, int, int, int]]  # (document_id, code_id, start, end)
 
@@ -41,6 +55,8 @@ class MappedTopic:
     similarity: float | None
     coverage: float | None
     candidate: bool
+    support: float = 1.0
+    novel: int = 0
 
     @property
     def size(self) -> int:
@@ -48,12 +64,54 @@ class MappedTopic:
 
 
 def is_candidate(similarity: float | None, coverage: float | None, *,
+                 support: float = 1.0, novel: int = 0,
                  similarity_threshold: float = SIMILARITY_THRESHOLD,
                  coverage_threshold: float = COVERAGE_THRESHOLD) -> bool:
-    """The rule: far from every code, and hardly coded with the closest one by humans."""
-    far = similarity is None or similarity < similarity_threshold
+    """The rule: a theme people talk about (keyword support), far from every code (by
+    similarity or by words the codebook never uses), and hardly coded with the closest code
+    by humans."""
+    about = support >= SUPPORT_THRESHOLD
+    far = similarity is None or similarity < similarity_threshold or novel >= NOVEL_KEYWORDS
     uncoded = coverage is None or coverage < coverage_threshold
-    return far and uncoded
+    return about and far and uncoded
+
+
+def words(text: str) -> set[str]:
+    """The words of ``text`` as keywords are compared: lower case, a plural as its singular
+    (c-TF-IDF counts "voucher" and "vouchers" apart; a coder would not)."""
+    return {_singular(w) for w in _WORD.findall(text.lower().replace("'", "").replace("’", ""))}
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def top_keywords(keywords: Sequence[str], n: int = TOP_KEYWORDS) -> list[str]:
+    """The first ``n`` distinct single words among a topic's keywords (c-TF-IDF also ranks
+    two-word phrases, whose words are already counted)."""
+    chosen: list[str] = []
+    for keyword in keywords:
+        word = _singular(keyword.lower())
+        if " " not in keyword and word not in chosen:
+            chosen.append(word)
+    return chosen[:n]
+
+
+def keyword_support(member_words: Sequence[set[str]], keywords: Sequence[str]) -> float:
+    """Share of the units (given as their ``words``) holding at least one of ``keywords``."""
+    if not member_words:
+        return 0.0
+    chosen = set(top_keywords(keywords))
+    return round(sum(bool(chosen & w) for w in member_words) / len(member_words), 4)
+
+
+def codebook_words(codes: Sequence[Code]) -> set[str]:
+    """Every word of the codebook: names, definitions, include and exclude rules, examples."""
+    found: set[str] = set()
+    for code in codes:
+        for part in (code.name, code.description, code.include, code.exclude, code.example):
+            found |= words(part or "")
+    return found
 
 
 def map_topics(
@@ -71,14 +129,21 @@ def map_topics(
     """Map every topic of ``fit`` to its closest code and flag candidate new themes."""
     import numpy as np
 
+    from qualkit.topics.units import keyword_text
+
     labels = np.asarray(fit.labels)
     covers = Coverage(codes, human)
+    vocabulary = codebook_words(codes)
+    unit_words = [words(keyword_text(u.text)) for u in units]
     mapped = []
     for topic in fit.topic_ids:
         members = np.flatnonzero(labels == topic)
         centroid = _normalise(vectors[members].mean(axis=0))
         code_id, similarity = _closest(centroid, codes, code_vectors)
         coverage = None if code_id is None else covers.share([units[i] for i in members], code_id)
+        keywords = fit.keywords.get(topic, [])
+        support = keyword_support([unit_words[i] for i in members], keywords)
+        novel = sum(w not in vocabulary for w in top_keywords(keywords)) if codes else 0
         mapped.append(MappedTopic(
             topic=topic,
             members=_by_strength(members, fit.probabilities),
@@ -86,9 +151,11 @@ def map_topics(
             code_id=code_id,
             similarity=similarity,
             coverage=coverage,
-            candidate=is_candidate(similarity, coverage,
+            candidate=is_candidate(similarity, coverage, support=support, novel=novel,
                                    similarity_threshold=similarity_threshold,
                                    coverage_threshold=coverage_threshold),
+            support=support,
+            novel=novel,
         ))
     return mapped
 

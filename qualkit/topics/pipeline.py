@@ -144,6 +144,7 @@ def fit_topics(
     clock.lap("map")
     stats = {"units": len(units), "embedded": embedded, "cached": len(units) - embedded,
              "topics": len(mapped), "outliers": fit.labels.count(-1),
+             "keyword_support": {str(t.topic): [t.support, t.novel] for t in mapped},
              "warnings": [] if codes else [NO_CODEBOOK], "seconds": clock.laps,
              "document_ids": [d.id for d in chosen_documents(store, options.documents)]}
     run = _record(options, embedder, parts, stats)
@@ -154,8 +155,9 @@ def fit_topics(
 
 
 NO_CODEBOOK = (
-    "the project has no codes, so no topic has a closest code and every topic is flagged as "
-    "a candidate new theme; load a codebook with `qualkit codebook PROJECT --load FILE`"
+    "the project has no codes, so no topic has a closest code and every topic with keyword "
+    "support is flagged as a candidate new theme; load a codebook with "
+    "`qualkit codebook PROJECT --load FILE`"
 )
 
 

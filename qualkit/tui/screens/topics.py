@@ -289,8 +289,10 @@ def describe(topic: TopicSummary, params: dict) -> Text:
     text.append(f"Closest code: {row.code_name or '—'} (similarity {fmt(row.similarity)})\n")
     text.append(f"Coverage by human coders: {fmt(row.coverage)}\n")
     if row.candidate:
-        text.append(f"★ candidate new theme: similarity < {params.get('similarity_threshold')} "
-                    f"and coverage < {params.get('coverage_threshold')}\n", style="bold")
+        text.append("★ candidate new theme: most of its units carry its keywords, it is far from "
+                    f"the codebook (similarity < {params.get('similarity_threshold')} or "
+                    "keywords the codebook never uses) and coverage < "
+                    f"{params.get('coverage_threshold')}\n", style="bold")
     if row.status != "new":
         text.append(f"Status: {_status(row)}\n", style="italic")
     text.append("\nQuotes\n", style="bold")
