@@ -154,8 +154,87 @@ def _loop(session, document_id, segments, codes, n: int, seed: int) -> None:
     print("done", flush=True)
 
 
+def codings_csv(project: Path, dest: Path, coder: str, n: int, *, seed: int = 0) -> Path:
+    """A codings CSV of ``n`` distinct random passages of the first document."""
+    conn = sqlite3.connect(project)
+    try:
+        name, length = conn.execute(
+            "SELECT name, length(text) FROM documents ORDER BY id"
+        ).fetchone()
+        codes = [r[0] for r in conn.execute("SELECT name FROM codes WHERE parent_id IS NOT NULL")]
+    finally:
+        conn.close()
+    rng = random.Random(seed)
+    rows = {(rng.randrange(length - 50), rng.randrange(1, 50), rng.choice(codes)) for _ in range(n)}
+    lines = ["document,start,end,code,coder"]
+    lines += [f'{name},{start},{start + size},"{code}",{coder}' for start, size, code in rows]
+    dest.write_text("\n".join(lines) + "\n")
+    return dest
+
+
+def _count(project: Path) -> int:
+    conn = sqlite3.connect(f"{project.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT count(*) FROM codings").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _mount_tmpfs(folder: Path, size_kb: int) -> None:
+    subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(folder)], check=True
+    )
+
+
+def _storage(project: str, csv_file: str, other_csv: str, folder: str) -> None:
+    """Inside a private mount namespace (``unshare -rm``): the project on a small tmpfs that is
+    full, then on one mounted read-only. Prints one JSON line of what a user saw each time."""
+    import json
+    import shutil
+
+    mount = Path(folder)
+    size_kb = Path(project).stat().st_size // 1024 + 512
+    _mount_tmpfs(mount, size_kb)
+    target = mount / "p.qualkit"
+    shutil.copy(project, target)  # no connection to it in this process
+    filler = mount / "filler"
+    with open(filler, "wb", buffering=0) as handle:
+        try:
+            while True:
+                handle.write(b"\0" * 4096)
+        except OSError:
+            pass
+        # Room for SQLite's shared-memory index and a little log, not for the import.
+        handle.truncate(max(0, filler.stat().st_size - 160 * 1024))
+    before = _count(target)
+    full = qualkit("codings", "import", target, csv_file)
+    after_full = _count(target)
+    filler.unlink()
+    retried = qualkit("codings", "import", target, csv_file)
+    after_retry = _count(target)
+    subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
+    readonly = qualkit("codings", "import", target, other_csv)
+    status = qualkit("status", target)
+    print(
+        json.dumps(
+            {
+                "before": before,
+                "full": [full.returncode, full.stderr],
+                "after_full": after_full,
+                "retried": [retried.returncode, retried.stderr],
+                "after_retry": after_retry,
+                "readonly": [readonly.returncode, readonly.stderr],
+                "status": [status.returncode, status.stdout, status.stderr],
+                "after_readonly": _count(target),
+            }
+        )
+    )
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "coder":
         _coder(sys.argv[2], sys.argv[3], "--worker" in sys.argv)
+    elif sys.argv[1] == "storage":
+        _storage(*sys.argv[2:6])
     else:
         raise SystemExit(f"unknown helper {sys.argv[1]}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 
+from qualkit.store import Store
 from tests.process_helpers import (
     codings_of,
     integrity,
@@ -62,3 +63,21 @@ def test_codings_survive_kills_at_random_moments(sample_project):
     assert len(acks) > 4
     assert missing(acks, codings_of(sample_project, "rita")) == []
     assert integrity(sample_project) == "ok"
+
+
+def test_the_audit_hook_catches_an_open_of_a_held_project_file(sample_project):
+    """The suite-wide hook in conftest works: a plain open() of a held file fails."""
+    import pytest
+
+    from tests import conftest
+
+    with Store.open(sample_project), pytest.raises(RuntimeError, match="outside SQLite"):
+        open(sample_project, "rb").close()
+    assert [str(sample_project.resolve())] == conftest._FOREIGN_OPENS
+    conftest._FOREIGN_OPENS.clear()
+    open(sample_project, "rb").close()  # not held any more: allowed
+
+
+def test_opening_a_project_twice_in_one_process_never_opens_it_outside_sqlite(sample_project):
+    with Store.open(sample_project) as first, Store.open(sample_project) as second:
+        assert first.counts() == second.counts()

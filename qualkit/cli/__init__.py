@@ -22,6 +22,8 @@ _COMMANDS = {
         "Import transcripts (.txt .md .vtt .srt .docx): files or folders.",
     ),
     "status": ("project:status", "Counts, each coder's progress and saved runs."),
+    "backup": ("upkeep:backup", "Copy the project consistently, even while coders work."),
+    "check": ("upkeep:check", "Check the project's integrity; --repair what can be fixed."),
     "codebook": ("project:codebook", "Load a YAML codebook into the project, or export it."),
     "codings": ("codings:codings", "Exchange codings as CSV; mark documents done."),
     "code": ("tui:code", "Open the coding workbench (the TUI) as a coder."),

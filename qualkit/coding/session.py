@@ -63,6 +63,13 @@ class CodingSession:
     ) -> Toggled | None:
         if not spans or any(start >= end for start, end in spans):
             raise QualkitError("nothing selected to code")
+        # Read and write in one write transaction: what was read cannot change before the write.
+        with self.store.atomic():
+            return self._set_locked(document_id, code_id, spans, apply=apply)
+
+    def _set_locked(
+        self, document_id: int, code_id: int, spans: list[Span], *, apply: bool | None
+    ) -> Toggled | None:
         mine = [
             c
             for c in self.store.codings.for_document(document_id, coder_ids=[self.coder.id])

@@ -174,9 +174,11 @@ def _write(
         if progress:
             progress(min(done, total), total)
 
+    # Segment everything first: the write lock is then held only for the inserts, so coders
+    # working in the same project are not kept waiting while a large import is parsed.
+    segmented = [(item, segment(item.transcript, progress=advance)) for item in planned]
     with store.atomic():
-        for item in planned:
-            rows = segment(item.transcript, progress=advance)
+        for item, rows in segmented:
             document_id = _store_document(store, item, rows, now())
             store.documents.set_speakers(document_id, auto_roles({r[2] for r in rows if r[2]}))
             report.segments += len(rows)

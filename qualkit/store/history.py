@@ -86,6 +86,12 @@ class History:
         return self._step(coder, undo=False)
 
     def _step(self, coder: Coder, *, undo: bool) -> str | None:
+        # The latest step is read under the write lock, so two processes of one coder cannot
+        # undo the same step twice.
+        with self.store.atomic():
+            return self._step_locked(coder, undo=undo)
+
+    def _step_locked(self, coder: Coder, *, undo: bool) -> str | None:
         state, order, new_state = ("done", "DESC", "undone") if undo else ("undone", "ASC", "done")
         row = self.store._sql(
             "SELECT h.seq, e.id, e.action, e.detail "

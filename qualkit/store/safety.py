@@ -85,12 +85,36 @@ def begin_immediate(conn: sqlite3.Connection, path: Path, *, wait: float = WRITE
         delay = min(delay * 2, 0.5)
 
 
+def _no_space(path: Path) -> bool:
+    # SQLite reports a full disk met while creating its -shm/-wal files as an I/O error.
+    import shutil
+
+    try:
+        return shutil.disk_usage(Path(path).parent).free < 256 * 1024
+    except OSError:
+        return False
+
+
+def _read_only(path: Path) -> bool:
+    # A read-only file system or file shows up as "unable to open" or an I/O error; access()
+    # and statvfs() look without opening the file.
+    try:
+        folder = Path(path).parent
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return True
+        return not os.access(path, os.W_OK) or not os.access(folder, os.W_OK)
+    except OSError:
+        return False
+
+
 def _is_busy(exc: sqlite3.Error) -> bool:
     name = getattr(exc, "sqlite_errorname", "") or ""
     return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(exc)
 
 
-def translate(exc: BaseException, path: Path, *, waited: float = WRITE_WAIT_S) -> QualkitError | None:
+def translate(
+    exc: BaseException, path: Path, *, waited: float = WRITE_WAIT_S
+) -> QualkitError | None:
     """SQLite's error as a one-line qualkit error, or None for errors that are bugs or input
     mistakes (constraints, syntax) which the caller handles itself."""
     if not isinstance(exc, sqlite3.Error) or isinstance(exc, sqlite3.IntegrityError):
@@ -102,11 +126,14 @@ def translate(exc: BaseException, path: Path, *, waited: float = WRITE_WAIT_S) -
             f"{path}: the project is busy: another process kept it locked for over "
             f"{waited:.0f} s; nothing was written, try again"
         )
-    if name.startswith("SQLITE_FULL") or "disk is full" in detail:
+    full = name.startswith("SQLITE_FULL") or "disk is full" in detail
+    io_error = name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) or "I/O error" in detail
+    if full or (io_error and not name.startswith("SQLITE_READONLY") and _no_space(path)):
         return DiskFull(
             f"{path}: the disk is full; nothing was written: free some space and try again"
         )
-    if name.startswith("SQLITE_READONLY") or "readonly database" in detail:
+    readonly = name.startswith("SQLITE_READONLY") or "readonly database" in detail
+    if readonly or (io_error and _read_only(path)):
         return ProjectReadOnly(
             f"{path}: the project is read-only for you; nothing was written: make the file and "
             "its folder writable (chmod u+w), or work on a copy made with `qualkit backup`"
@@ -116,7 +143,7 @@ def translate(exc: BaseException, path: Path, *, waited: float = WRITE_WAIT_S) -
             f"{path}: the project file is damaged ({detail}); run `qualkit check {path}` and "
             "restore the latest backup if it cannot be repaired"
         )
-    if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) or "I/O error" in detail:
+    if io_error:
         return StorageError(
             f"{path}: the disk reported an error ({detail}); nothing was written: check the "
             "disk and free space, then try again"

@@ -81,7 +81,9 @@ def backup_before_migration(path: Path, pending: list[str]) -> Path:
     return copy_project(path, dest)
 
 
-def rolling_backup(path: str | Path, *, keep: int = ROLLING_KEEP, folder: Path | None = None) -> Path:
+def rolling_backup(
+    path: str | Path, *, keep: int = ROLLING_KEEP, folder: Path | None = None
+) -> Path:
     """A timestamped backup in ``<project>.backups/`` (0700), keeping the latest ``keep``."""
     path = Path(path)
     folder = folder or path.with_name(path.name + ".backups")
@@ -157,18 +159,18 @@ def _foreign_keys(store: Store) -> list[Finding]:
 
 _SPAN_CHECKS = {
     "coding_span": (
-        'SELECT c.id FROM codings c JOIN documents d ON d.id = c.document_id '
+        "SELECT c.id FROM codings c JOIN documents d ON d.id = c.document_id "
         'WHERE c.start < 0 OR c."end" <= c.start OR c."end" > length(d.text)',
         "codings",
     ),
     "memo_span": (
-        'SELECT m.id FROM memos m JOIN documents d ON d.id = m.document_id '
+        "SELECT m.id FROM memos m JOIN documents d ON d.id = m.document_id "
         'WHERE m.start IS NOT NULL AND (m.start < 0 OR m."end" <= m.start '
         'OR m."end" > length(d.text))',
         "memos",
     ),
     "segment_span": (
-        'SELECT s.id FROM segments s JOIN documents d ON d.id = s.document_id '
+        "SELECT s.id FROM segments s JOIN documents d ON d.id = s.document_id "
         'WHERE s."end" > length(d.text)',
         "segments",
     ),
@@ -188,9 +190,14 @@ def _spans(store: Store) -> list[Finding]:
             else "re-import the document with `qualkit import --replace`"
         )
         findings.append(
-            Finding(kind, len(ids), f"{len(ids)} {table} lie outside their document's text "
-                    f"(ids {', '.join(map(str, ids[:5]))}{'…' if len(ids) > 5 else ''})",
-                    fix, repairable)
+            Finding(
+                kind,
+                len(ids),
+                f"{len(ids)} {table} lie outside their document's text "
+                f"(ids {', '.join(map(str, ids[:5]))}{'…' if len(ids) > 5 else ''})",
+                fix,
+                repairable,
+            )
         )
     return findings
 
