@@ -19,6 +19,9 @@ SAMPLE = ROOT / "transcripts_sample"
 CODEBOOK = ROOT / "codebooks" / "lead_process.yaml"
 
 
+# The full-size stress runs take many minutes: only on request (tests/stress/test_stress.py).
+collect_ignore = [] if os.environ.get("QUALKIT_STRESS") else ["stress"]
+
 # Opening a project file outside SQLite while this process holds a connection to it drops the
 # connection's POSIX locks (issue 9 §1: another process then deletes the live WAL). Every test
 # runs under this audit hook: such an open() fails the test, whichever module makes it.
