@@ -161,3 +161,4 @@ def test_a_full_disk_and_a_read_only_file_system_give_one_line_and_lose_nothing(
     assert code == 1 and stderr.count("\n") == 1, stderr
     assert "read-only" in stderr and "Traceback" not in stderr
     assert seen["after_readonly"] == 4000
+    assert seen["status"][0] == 0 and "4000 codings" in seen["status"][1]  # reading still works
