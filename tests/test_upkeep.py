@@ -108,3 +108,22 @@ def test_rolling_backups_keep_the_latest(sample_project):
     folder = sample_project.with_name(sample_project.name + ".backups")
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert sorted(folder.iterdir()) == made[1:]
+
+
+def _corrupt_a_page(path, table="coders"):
+    conn = sqlite3.connect(path)
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", [table]).fetchone()[0]
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with open(path, "r+b") as handle:  # no connection is open in this process
+        handle.seek((root - 1) * page_size)
+        handle.write(b"\xff" * page_size)
+
+
+def test_a_damaged_page_is_one_line_for_status_and_a_finding_for_check(sample_project):
+    _corrupt_a_page(sample_project)
+    assert_user_error(cli("status", sample_project), "damaged", "qualkit check")
+    found = cli("check", sample_project)
+    assert found.exit_code == 1
+    assert "malformed" in found.stdout and "restore the latest backup" in found.stdout
+    assert cli("check", sample_project, "--repair").exit_code == 1  # nothing it can fix safely

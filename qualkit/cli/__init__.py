@@ -72,6 +72,15 @@ class LazyGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("qualkit: interrupted", err=True)
             sys.exit(130)
+        except Exception as exc:
+            # A damaged page or a full disk met while reading rows: still one line, not a trace.
+            from qualkit.store.safety import describe
+
+            error = describe(exc)
+            if error is None or (ctx.obj and ctx.obj.get("debug")):
+                raise
+            click.echo(f"qualkit: {error}", err=True)
+            sys.exit(1)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

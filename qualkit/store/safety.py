@@ -40,12 +40,23 @@ _lock = threading.Lock()
 _open: dict[str, int] = {}
 
 
+_last: list[Path] = []
+
+
 def register(path: Path) -> str:
     """Note that this process holds a connection to ``path``; returns the key to release."""
     key = os.path.realpath(path)
     with _lock:
         _open[key] = _open.get(key, 0) + 1
+        _last[:] = [Path(path)]
     return key
+
+
+def describe(exc: BaseException) -> QualkitError | None:
+    """``translate`` for an SQLite error that escaped the store (met while reading rows), named
+    after the project this process opened last; for the CLI's last line of defence."""
+    path = _last[0] if _last else Path("the project")
+    return translate(exc, path)
 
 
 def release(key: str) -> None:

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qualkit.errors import ProjectError
+from qualkit.errors import ProjectError, QualkitError
 from qualkit.store import safety
 
 if TYPE_CHECKING:
@@ -117,7 +117,22 @@ class CheckReport:
 
 def check(store: Store) -> CheckReport:
     """Every check, read-only."""
-    findings = _integrity(store) + _foreign_keys(store) + _spans(store) + _history(store)
+    findings: list[Finding] = []
+    for run in (_integrity, _foreign_keys, _spans, _history):
+        try:
+            findings += run(store)
+        except (sqlite3.DatabaseError, QualkitError) as exc:
+            # Too damaged for this check to run at all: that is the finding.
+            findings.append(
+                Finding(
+                    "integrity",
+                    1,
+                    f"{run.__name__.strip('_').replace('_', ' ')} check failed: {exc}",
+                    "restore the latest backup (`<project>.backups/`), or salvage with "
+                    "`sqlite3 PROJECT .recover | sqlite3 NEW.qualkit`",
+                    False,
+                )
+            )
     return CheckReport(str(store.path), findings)
 
 
