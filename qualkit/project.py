@@ -80,6 +80,19 @@ class Project:
     def __repr__(self) -> str:
         return f"Project({str(self.path)!r})"
 
+    def backup(self, dest: PathLike) -> Path:
+        """A consistent copy of the project at ``dest`` (0600), safe while coders work."""
+        from qualkit.store.upkeep import copy_project
+
+        return copy_project(self.path, dest)
+
+    def check(self, *, repair: bool = False):
+        """SQLite's and qualkit's integrity checks; ``repair=True`` fixes what it can after a
+        backup. Returns a ``CheckReport`` (``.ok``, ``.findings``)."""
+        from qualkit.store import upkeep
+
+        return upkeep.repair(self.store)[0] if repair else upkeep.check(self.store)
+
     # -- transcripts and codebook ---------------------------------------------------------------
 
     def import_transcripts(

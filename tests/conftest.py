@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import sys
@@ -12,11 +13,42 @@ import pytest
 from click.testing import CliRunner
 
 from qualkit.cli import main
-from qualkit.store import Store
+from qualkit.store import Store, safety
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "transcripts_sample"
 CODEBOOK = ROOT / "codebooks" / "lead_process.yaml"
+
+
+# The full-size stress runs take many minutes: only on request (tests/stress/test_stress.py).
+collect_ignore = [] if os.environ.get("QUALKIT_STRESS") else ["stress"]
+
+# Opening a project file outside SQLite while this process holds a connection to it drops the
+# connection's POSIX locks (issue 9 §1: another process then deletes the live WAL). Every test
+# runs under this audit hook: such an open() fails the test, whichever module makes it.
+_FOREIGN_OPENS: list[str] = []
+
+
+def _audit_project_opens(event: str, args: tuple) -> None:
+    if event != "open" or not args or not isinstance(args[0], (str, bytes, os.PathLike)):
+        return
+    held = safety.open_files()
+    if not held:
+        return
+    path = os.path.realpath(os.fsdecode(args[0]))
+    if path in held:
+        _FOREIGN_OPENS.append(path)
+        raise RuntimeError(f"{path}: opened outside SQLite while this process holds it")
+
+
+sys.addaudithook(_audit_project_opens)
+
+
+@pytest.fixture(autouse=True)
+def _no_foreign_opens_of_project_files():
+    _FOREIGN_OPENS.clear()
+    yield
+    assert not _FOREIGN_OPENS, f"project file opened outside SQLite: {_FOREIGN_OPENS}"
 
 
 @dataclass

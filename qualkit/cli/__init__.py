@@ -22,6 +22,8 @@ _COMMANDS = {
         "Import transcripts (.txt .md .vtt .srt .docx): files or folders.",
     ),
     "status": ("project:status", "Counts, each coder's progress and saved runs."),
+    "backup": ("upkeep:backup", "Copy the project consistently, even while coders work."),
+    "check": ("upkeep:check", "Check the project's integrity; --repair what can be fixed."),
     "codebook": ("project:codebook", "Load a YAML codebook into the project, or export it."),
     "codings": ("codings:codings", "Exchange codings as CSV; mark documents done."),
     "retrieve": ("retrieve:retrieve", "Every passage of a code across documents, with context."),
@@ -98,6 +100,15 @@ class LazyGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("qualkit: interrupted", err=True)
             sys.exit(130)
+        except Exception as exc:
+            # A damaged page or a full disk met while reading rows: still one line, not a trace.
+            from qualkit.store.safety import describe
+
+            error = describe(exc)
+            if error is None or (ctx.obj and ctx.obj.get("debug")):
+                raise
+            click.echo(f"qualkit: {error}", err=True)
+            sys.exit(1)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

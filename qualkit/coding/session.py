@@ -63,6 +63,13 @@ class CodingSession:
     ) -> Toggled | None:
         if not spans or any(start >= end for start, end in spans):
             raise QualkitError("nothing selected to code")
+        # Read and write in one write transaction: what was read cannot change before the write.
+        with self.store.atomic():
+            return self._set_locked(document_id, code_id, spans, apply=apply)
+
+    def _set_locked(
+        self, document_id: int, code_id: int, spans: list[Span], *, apply: bool | None
+    ) -> Toggled | None:
         first, last = min(s for s, _ in spans), max(e for _, e in spans)
         # Every span lies within [first, last), so these are all the codings that matter.
         overlapping = self.store.codings.overlapping(document_id, self.coder.id, code_id,

@@ -23,9 +23,8 @@ from typing import Any
 
 from qualkit.errors import ProjectError
 from qualkit.files import remember_project
-from qualkit.store import schema
+from qualkit.store import safety, schema
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 MIGRATION_SET = "qualkit"
 
 
@@ -76,6 +75,7 @@ class Store:
         self.path = path
         self.db = db
         remember_project(path)  # no export may be written over the project
+        self._registered: str | None = None
         self.documents = Documents(self)
         self.codes = Codes(self)
         self.codings = Codings(self)
@@ -126,9 +126,13 @@ class Store:
     def _connect(cls, path: Path, *, check: bool = False) -> Store:
         sqlite_utils, _ = _import_sqlite_utils()
         conn = sqlite3.connect(str(path), check_same_thread=False)
+        # Implicit transactions (a lone INSERT outside atomic()) take the write lock up front too.
+        conn.isolation_level = "IMMEDIATE"
+        key = safety.register(path)  # before any read: from here on, no open() of this file
         try:
-            conn.execute("PRAGMA busy_timeout = 5000")
+            conn.execute(f"PRAGMA busy_timeout = {safety.BUSY_TIMEOUT_MS}")
             store = cls(path, sqlite_utils.Database(conn, execute_plugins=False))
+            store._registered = key
             if check:  # before anything below writes to a file that may not be ours
                 store._check_schema()
             _make_private(path)
@@ -139,12 +143,22 @@ class Store:
             conn.execute("PRAGMA foreign_keys = ON")
         except BaseException as exc:
             conn.close()
+            safety.release(key)
             if isinstance(exc, sqlite3.DatabaseError):
-                raise ProjectError(f"{path}: cannot open the project: {exc}") from None
+                if "not a database" in str(exc):
+                    raise ProjectError(
+                        f"{path}: not a qualkit project (not an SQLite database); "
+                        "create one with `qualkit init`"
+                    ) from None
+                raise safety.translate(exc, path) or ProjectError(
+                    f"{path}: cannot open the project: {exc}"
+                ) from None
             raise
         return store
 
     def _check_schema(self) -> None:
+        # The first read of the file: SQLite itself checks the header (a plain open() here
+        # would drop the locks of this process's other connections to the file).
         app_id = self.db.execute("PRAGMA application_id").fetchone()[0]
         if app_id != schema.APPLICATION_ID:
             raise ProjectError(
@@ -162,11 +176,24 @@ class Store:
 
     def _migrate(self) -> None:
         migrations = _migrations()
-        if migrations.pending(self.db):
+        if not migrations.pending(self.db):
+            return
+        # Serialised: under the write lock, look again (another process opening the same old
+        # file may have migrated it meanwhile), back the old file up, then migrate.
+        with self.atomic():
+            if not migrations.pending(self.db):
+                return
+            if migrations.applied(self.db):
+                from qualkit.store.upkeep import backup_before_migration
+
+                backup_before_migration(self.path, [m.name for m in migrations.pending(self.db)])
             migrations.apply(self.db)
 
     def close(self) -> None:
         self.db.close()
+        if self._registered is not None:
+            safety.release(self._registered)
+            self._registered = None
 
     def __enter__(self) -> Store:
         return self
@@ -178,13 +205,42 @@ class Store:
 
     @contextlib.contextmanager
     def atomic(self) -> Iterator[Store]:
-        """One transaction: all of it commits, or none of it does."""
-        with self.db.atomic():
+        """One write transaction: all of it commits, or none of it does.
+
+        It starts with ``BEGIN IMMEDIATE`` (waiting for another writer, see ``safety``), so reads
+        inside it see the latest commits and the write cannot fail on a lock half-way. Nested
+        calls are savepoints. SQLite's storage errors come out as ``StorageError`` subclasses.
+        """
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield self
+            return
+        safety.begin_immediate(conn, self.path, wait=self.write_wait)
+        try:
             yield self
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            translated = safety.translate(exc, self.path, waited=self.write_wait)
+            if translated is None:
+                raise
+            raise translated from None
+
+    # Seconds a write waits for another process's lock before giving up (ProjectBusy).
+    write_wait: float = safety.WRITE_WAIT_S
 
     def _sql(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
         """Run one statement; for this package's repositories only (no SQL elsewhere)."""
-        return self.db.execute(sql, params)
+        try:
+            return self.db.execute(sql, params)
+        except sqlite3.Error as exc:
+            translated = safety.translate(exc, self.path)
+            if translated is None:
+                raise
+            raise translated from None
 
     def get_meta(self, key: str, default: str | None = None) -> str | None:
         row = self._sql("SELECT value FROM project WHERE key = ?", [key]).fetchone()
@@ -257,17 +313,21 @@ class Store:
 
 
 def _check_project_file(path: Path) -> None:
-    """Refuse, before SQLite touches it, anything that is not an existing SQLite file."""
+    """Refuse what cannot be a project before SQLite touches it, by ``stat`` alone.
+
+    Never ``open()`` the file here: this process may already hold a connection to it (a TUI
+    worker opens its own store), and closing any descriptor of the file drops that
+    connection's locks. SQLite checks the header itself on the first read.
+    """
     if not path.exists():
         raise ProjectError(f"{path}: no such project; create it with `qualkit init {path}`")
     if path.is_dir():
         raise ProjectError(f"{path}: is a folder; give the project file (e.g. {path}/lead.qualkit)")
-    with open(path, "rb") as handle:
-        header = handle.read(len(SQLITE_HEADER))
-    if header != SQLITE_HEADER:
+    if not path.is_file():
+        raise ProjectError(f"{path}: not a regular file, so not a qualkit project")
+    if path.stat().st_size == 0:
         raise ProjectError(
-            f"{path}: not a qualkit project (not an SQLite database); "
-            "create one with `qualkit init`"
+            f"{path}: an empty file, not a qualkit project; create one with `qualkit init`"
         )
 
 

@@ -98,6 +98,12 @@ class History:
     def step(self, coder: Coder, *, undo: bool) -> Step | None:
         """Undo (or redo) the coder's latest action; returns it, with the detail it was logged
         with (document, code, span), so that the caller can say what it undid and where."""
+        # The latest step is read under the write lock, so two processes of one coder cannot
+        # undo the same step twice.
+        with self.store.atomic():
+            return self._step_locked(coder, undo=undo)
+
+    def _step_locked(self, coder: Coder, *, undo: bool) -> Step | None:
         state, order, new_state = ("done", "DESC", "undone") if undo else ("undone", "ASC", "done")
         row = self.store._sql(
             "SELECT h.seq, e.id, e.action, e.detail "

@@ -12,6 +12,8 @@ from textual.screen import Screen
 
 from qualkit.store import Store
 
+BACKUP_EVERY_S = 3600.0
+
 
 class QualkitApp(App[None]):
     CSS_PATH = "app.tcss"
@@ -31,6 +33,9 @@ class QualkitApp(App[None]):
         # Key press → committed → repainted, in seconds, when a benchmark asks for it.
         self.latencies: list[float] | None = [] if measure else None
         self.store = Store.open(self.project)
+        # A key waits this long for another process's write (an import's final transaction);
+        # past it the screen says "NOT SAVED … press the key again" instead of freezing.
+        self.store.write_wait = 10.0
 
     def on_mount(self) -> None:
         from qualkit.tui.screens.coding import CodingScreen
@@ -38,6 +43,21 @@ class QualkitApp(App[None]):
         self.sub_title = f"{self.project.name} · coder {self.coder}"
         self.push_screen(CodingScreen(self.store, self.coder, show_all=self.show_all))
         self.call_after_refresh(_settle_garbage_collector)
+        self.set_interval(BACKUP_EVERY_S, self.rolling_backup)
+
+    def rolling_backup(self) -> None:
+        """Hourly, a consistent copy in ``<project>.backups/`` (the latest 24 are kept), made
+        on a thread of its own through SQLite's backup API, so coding goes on meanwhile."""
+        from qualkit.errors import QualkitError
+        from qualkit.store.upkeep import rolling_backup
+
+        def work() -> None:
+            try:
+                rolling_backup(self.project)
+            except (QualkitError, OSError) as exc:
+                self.call_from_thread(self.notify, f"backup failed: {exc}", severity="warning")
+
+        self.run_worker(work, thread=True, group="backup", exclusive=True, exit_on_error=False)
 
     def on_unmount(self) -> None:
         self.store.close()

@@ -15,7 +15,14 @@ from textual.widgets import Footer, OptionList
 
 from qualkit.coding import keys
 from qualkit.coding.session import CodingSession
-from qualkit.errors import QualkitError
+from qualkit.errors import (
+    DiskFull,
+    ProjectBusy,
+    ProjectCorrupt,
+    ProjectReadOnly,
+    QualkitError,
+    StorageError,
+)
 from qualkit.models import Code, Document, Segment
 from qualkit.store import Store
 from qualkit.tui.feedback import describe_step
@@ -255,6 +262,9 @@ class CodingScreen(CodingLinks, Screen):
             return
         try:
             result = self.session.toggle(self.document.id, code.id, spans)
+        except StorageError as exc:
+            self.not_saved(exc)
+            return
         except QualkitError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -285,10 +295,22 @@ class CodingScreen(CodingLinks, Screen):
         self.query_one(DocumentList).show_progress(self.document.id, self.my_coverage(), done)
 
     def action_undo(self) -> None:
-        self._history(self.session.undo_step(), "undid", "undo")
+        try:
+            self._history(self.session.undo_step(), "undid", "undo")
+        except StorageError as exc:
+            self.not_saved(exc)
 
     def action_redo(self) -> None:
-        self._history(self.session.redo_step(), "redid", "redo")
+        try:
+            self._history(self.session.redo_step(), "redid", "redo")
+        except StorageError as exc:
+            self.not_saved(exc)
+
+    def not_saved(self, exc: StorageError) -> None:
+        """The project could not be written (busy, full, read-only): say so and keep working;
+        nothing was half-written, so pressing the key again retries the whole action."""
+        self.done_action(f"NOT SAVED ({_storage_reason(exc)}): press the key again")
+        self.notify(str(exc), severity="error", timeout=10)
 
     def _history(self, step: Step | None, done: str, verb: str) -> None:
         if step is None:
@@ -353,3 +375,12 @@ class CodingScreen(CodingLinks, Screen):
         self.remember_position()
         self.app.exit()
 
+
+def _storage_reason(exc: StorageError) -> str:
+    reasons = {
+        ProjectBusy: "project busy",
+        DiskFull: "disk full",
+        ProjectReadOnly: "read-only",
+        ProjectCorrupt: "file damaged",
+    }
+    return next((r for t, r in reasons.items() if isinstance(exc, t)), "disk error")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from qualkit.errors import StorageError
 from qualkit.ingest.metadata import is_researcher
 from qualkit.tui.dialogs import (
     CodePicker,
@@ -56,7 +57,11 @@ class CodingLinks:
         def save(text: str | None) -> None:
             if text is None or (existing is None and not text.strip()):
                 return
-            self.session.set_memo(document_id, span, text)
+            try:
+                self.session.set_memo(document_id, span, text)
+            except StorageError as exc:
+                self.not_saved(exc)
+                return
             self.load_codings()
             self.done_action("memo saved" if text.strip() else "memo deleted")
 
@@ -135,7 +140,11 @@ class CodingLinks:
     def action_done(self) -> None:
         if self.document is None:
             return
-        done = self.session.toggle_done(self.document.id)
+        try:
+            done = self.session.toggle_done(self.document.id)
+        except StorageError as exc:
+            self.not_saved(exc)
+            return
         self._progress_current()
         self.done_action("document marked done" if done else "document marked not done")
 
