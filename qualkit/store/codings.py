@@ -219,22 +219,27 @@ class Codings:
         return count
 
     def _remember(self, fresh: list[tuple[int, str, int, int]]) -> None:
-        """Keep recomputed figures; a cache, so a busy or read-only file just skips it."""
+        """Keep recomputed figures. Only a cache: a busy, read-only or full file skips it at
+        once rather than make a read (``qualkit status``) wait for another process's lock."""
         import sqlite3
 
+        sql = ("UPDATE coverage SET coded_segments = ?, coded_key = ? "
+               "WHERE coder_id = ? AND document_id = ?")
         conn = self.store.db.conn
-        if conn.in_transaction:  # inside the caller's transaction: write with it
-            conn.executemany(
-                "UPDATE coverage SET coded_segments = ?, coded_key = ? "
-                "WHERE coder_id = ? AND document_id = ?", fresh)
+        if conn.in_transaction:  # inside the caller's write: go with it
+            conn.executemany(sql, fresh)
             return
+        timeout = conn.execute("PRAGMA busy_timeout").fetchone()[0]
         try:
-            with self.store.atomic():
-                conn.executemany(
-                    "UPDATE coverage SET coded_segments = ?, coded_key = ? "
-                    "WHERE coder_id = ? AND document_id = ?", fresh)
-        except sqlite3.OperationalError:
-            pass
+            conn.execute("PRAGMA busy_timeout = 0")
+            conn.execute("BEGIN IMMEDIATE")
+            conn.executemany(sql, fresh)
+            conn.execute("COMMIT")
+        except sqlite3.Error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
 
     def counts_by_coder(self) -> dict[str, int]:
         rows = self.store._sql(
