@@ -47,3 +47,13 @@ def project_status(store: Store) -> dict[str, Any]:
         "completion": completion,
         "outcome_runs": runs,
     }
+
+
+def share(percent: float) -> str:
+    """A share in whole percent, but "<1%" for a little above nothing and ">99%" for a little
+    below everything: a first coding of 394 segments is not "0%"."""
+    if 0 < percent < 1:
+        return "<1%"
+    if 99 < percent < 100:
+        return ">99%"
+    return f"{percent:.0f}%"

@@ -48,6 +48,15 @@ def test_status_percent_is_the_share_of_segments_the_coder_touched(sample_projec
     assert f"{100 * touched / len(segments):.0f}%" in text.split("ana", 1)[1].splitlines()[0]
 
 
+def test_status_says_less_than_one_percent_after_a_first_coding(sample_project):
+    from qualkit import Project
+
+    with Project.open(sample_project) as project:
+        project.apply("rita", "fg_case_managers.docx", "Collaboration", 0, 40)
+    line = cli("status", sample_project).stdout.split("rita", 1)[1].splitlines()[0]
+    assert line.rstrip().endswith("<1%")
+
+
 def test_done_and_undo_change_exactly_the_named_documents(sample_project):
     project = _coded_project(sample_project)
     docs = ["int_patrol_officer.txt", "fg_legal_partners.txt"]

@@ -155,7 +155,7 @@ def status(project: str, as_json: bool) -> None:
     Example:
       qualkit status lead.qualkit --json
     """
-    from qualkit.status import project_status
+    from qualkit.status import project_status, share
 
     with open_store(project) as store:
         data = project_status(store)
@@ -177,7 +177,7 @@ def status(project: str, as_json: bool) -> None:
                 c["kind"],
                 c["codings"],
                 f"{c['done']}/{data['documents']}",
-                f"{c['coded_segments_pct']:.0f}%",
+                share(c["coded_segments_pct"]),
             )
             for c in data["completion"]
         ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from qualkit.status import share  # noqa: F401  (the workbench's shares, as `status` prints them)
+
 if TYPE_CHECKING:
     from qualkit.store.history import Step
 
@@ -12,16 +14,6 @@ if TYPE_CHECKING:
 def plural(count: int, word: str, many: str | None = None) -> str:
     """``1 segment``, ``2 segments``, ``1 coding``."""
     return f"{count:,} {word if count == 1 else (many or word + 's')}"
-
-
-def share(percent: float) -> str:
-    """A share in whole percent, but "<1%" for a little above nothing and ">99%" for a little
-    below everything: a first coding of 394 segments is not "0%"."""
-    if 0 < percent < 1:
-        return "<1%"
-    if 99 < percent < 100:
-        return ">99%"
-    return f"{percent:.0f}%"
 
 
 def describe_step(
