@@ -139,14 +139,18 @@ class CodingScreen(CodingLinks, Screen):
             self.view.refresh_rows(changed)
         return changed
 
+    def _reload_range(self, code_id: int, low: int, high: int) -> None:
+        """After a key: swap this coder's codings of one code within [low, high) for what the
+        store now holds there, and repaint only their segments."""
+        assert self.document is not None
+        shown = self.view.shown_codings(self.coder.id, code_id, low, high)
+        now = self.store.codings.overlapping(self.document.id, self.coder.id, code_id, low, high)
+        self.view.refresh_rows(self.view.update_codings(shown, now))
+
     # -- status ---------------------------------------------------------------------------------
 
     def my_coverage(self) -> float:
-        mine = sum(
-            any(c.coder_id == self.coder.id for c in codings)
-            for codings in self.view.by_segment.values()
-        )
-        return 100 * mine / len(self.segments) if self.segments else 0.0
+        return 100 * len(self.view.mine) / len(self.segments) if self.segments else 0.0
 
     def update_status(self) -> None:
         view = self.view
@@ -260,6 +264,12 @@ class CodingScreen(CodingLinks, Screen):
         spans = self.view.selected_spans()
         if self.document is None or not spans:
             return
+        # A toggle changes only this coder's codings of this code that overlap the selection,
+        # and what replaces them stays within their extent: re-read just that range.
+        first, last = min(s for s, _ in spans), max(e for _, e in spans)
+        before = self.view.shown_codings(self.coder.id, code.id, first, last)
+        low = min([first, *(c.start for c in before)])
+        high = max([last, *(c.end for c in before)])
         try:
             result = self.session.toggle(self.document.id, code.id, spans)
         except StorageError as exc:
@@ -268,7 +278,7 @@ class CodingScreen(CodingLinks, Screen):
         except QualkitError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.load_codings()
+        self._reload_range(code.id, low, high)
         self.done_action(("applied " if result.applied else "removed ") + code.name)
         self.remember_position()
         self._counts_due.add(code.id)

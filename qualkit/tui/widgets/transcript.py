@@ -5,7 +5,7 @@ four-hour focus group of thousands of segments opens and scrolls as fast as a sh
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from rich.style import Style
@@ -18,6 +18,11 @@ from textual.strip import Strip
 
 from qualkit.models import Code, Coding, Segment
 from qualkit.tui.layout import GUTTER, Layout, Line, wrap
+from qualkit.tui.widgets.segment_codings import (
+    index_codings,
+    segments_overlapping,
+    swap_codings,
+)
 from qualkit.tui.widgets.transcript_paint import TranscriptPainting
 
 _WORDS = re.compile(r"\S+")
@@ -86,6 +91,7 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.segments: list[Segment] = []
+        self.starts: list[int] = []
         self.rows: list[int] = []  # visible segments: indexes into self.segments
         self.selection = Selection()
         self.layout_ = Layout()
@@ -95,6 +101,7 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
         self.coder_names: dict[int, str] = {}
         self.show_others = False
         self.by_segment: dict[int, list[Coding]] = {}
+        self.mine: set[int] = set()  # segment indexes holding a coding of the view's coder
         self.memos: set[int] = set()  # segment indexes with a memo of mine
         self._width = 0
         self._home: int | None = None
@@ -107,6 +114,7 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
 
     def show_document(self, segments: list[Segment], rows: list[int] | None = None) -> None:
         self.segments = segments
+        self.starts = [s.start for s in segments]  # for finding a span's segments by bisection
         self.rows = list(range(len(segments))) if rows is None else rows
         self._home: int | None = None
         self.selection = Selection()
@@ -127,22 +135,22 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
 
     def set_codings(self, codings: list[Coding], memo_spans: list[tuple[int, int]]) -> None:
         """Index codings and memos by segment; call ``relayout`` or ``refresh_rows`` after."""
-        starts = [s.start for s in self.segments]
-        by_segment: dict[int, list[Coding]] = {}
-        for coding in codings:
-            for index in self._overlapping(starts, coding.start, coding.end):
-                by_segment.setdefault(index, []).append(coding)
-        self.by_segment = by_segment
-        self.memos = {
-            index for start, end in memo_spans for index in self._overlapping(starts, start, end)
-        }
+        self.by_segment, self.mine = index_codings(self.segments, self.starts, codings,
+                                                   self.coder_id)
+        self.memos = {i for start, end in memo_spans
+                      for i in segments_overlapping(self.segments, self.starts, start, end)}
 
-    def _overlapping(self, starts: list[int], start: int, end: int) -> range:
-        first = max(bisect_right(starts, start) - 1, 0)
-        while first < len(self.segments) and self.segments[first].end <= start:
-            first += 1
-        last = bisect_left(starts, end)
-        return range(first, last)
+    def update_codings(self, removed: list[Coding], added: list[Coding]) -> set[int]:
+        """Swap the few codings a key changed; returns the segments to repaint."""
+        return swap_codings(self.segments, self.starts, self.by_segment, self.mine,
+                            self.coder_id, removed, added)
+
+    def shown_codings(self, coder_id: int, code_id: int, start: int, end: int) -> list[Coding]:
+        """The codings on screen of one coder and code that overlap [start, end)."""
+        found = {c.id: c for i in segments_overlapping(self.segments, self.starts, start, end)
+                 for c in self.by_segment.get(i, ())
+                 if c.coder_id == coder_id and c.code_id == code_id and c.overlaps(start, end)}
+        return list(found.values())
 
     def set_filter(self, rows: list[int]) -> None:
         # A filter that shows nothing has no cursor: keep the segment it left, for the next one.
