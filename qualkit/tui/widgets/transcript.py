@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 
 from textual.binding import Binding
 from textual.cache import LRUCache
@@ -16,26 +15,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from qualkit.models import Code, Coding, Segment
-from qualkit.tui.layout import GUTTER, Layout, Line, wrap
+from qualkit.tui.layout import GUTTER, Layout, Line, Selection, wrap
 from qualkit.tui.widgets.transcript_paint import LinePainter, Marks, PaintStyles, hit_pattern
 
 _WORDS = re.compile(r"\S+")
-
-
-@dataclass
-class Selection:
-    """Rows (indexes into the visible segments) from ``anchor`` to ``cursor``, and in span mode
-    the words of the cursor's segment from ``word_anchor`` to ``word_cursor``."""
-
-    cursor: int = 0
-    anchor: int = 0
-    span_mode: bool = False
-    word_cursor: int = 0
-    word_anchor: int = 0
-
-    @property
-    def rows(self) -> range:
-        return range(min(self.cursor, self.anchor), max(self.cursor, self.anchor) + 1)
 
 
 class TranscriptView(ScrollView, can_focus=True):
@@ -101,6 +84,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self._strips: LRUCache[tuple, Strip] = LRUCache(4096)
         self.hit_terms: tuple[str, ...] = ()  # the last search's words, highlighted
         self._hits: re.Pattern[str] | None = None
+        self._styles: PaintStyles | None = None  # resolved on the first line drawn
 
     # -- what to show (called by the screen) ------------------------------------------------------
 
@@ -239,6 +223,8 @@ class TranscriptView(ScrollView, can_focus=True):
                      self.show_others, self.by_segment, self.memos)
 
     def _painter(self) -> LinePainter:
+        if self._styles is None:
+            self._styles = PaintStyles.resolve(self.get_component_rich_style)
         selection = self.selection
         return LinePainter(
             segments=self.segments,
@@ -249,8 +235,14 @@ class TranscriptView(ScrollView, can_focus=True):
             marks=self.marks(),
             hits=self._hits,
             label_width=self._width,
-            styles=PaintStyles.resolve(self.rich_style, self.get_component_rich_style),
+            pane=self.rich_style,
+            styles=self._styles,
         )
+
+    def notify_style_update(self) -> None:
+        # The theme or the CSS changed: Textual drops its component styles, and so do we.
+        super().notify_style_update()
+        self._styles = None
 
     def render_line(self, y: int) -> Strip:
         line = self.layout_.line(int(self.scroll_offset.y) + y)

@@ -106,10 +106,9 @@ class Marks:
 
 @dataclass(frozen=True)
 class PaintStyles:
-    """The pane's styles, resolved against the current theme. The components keep only their
-    foreground (colour, weight) so that a selected line keeps its background."""
+    """The pane's component styles, resolved against the current theme. All but ``selected``
+    keep only their foreground (colour, weight) so that a selected line keeps its background."""
 
-    pane: Style
     selected: Style
     speaker: Style
     cursor: Style
@@ -119,7 +118,7 @@ class PaintStyles:
     hit: Style
 
     @classmethod
-    def resolve(cls, pane: Style, component: Callable[[str], Style]) -> PaintStyles:
+    def resolve(cls, component: Callable[[str], Style]) -> PaintStyles:
         """``component`` gives a component class's full style (``get_component_rich_style``);
         colours come out resolved against the pane (theme colours such as $text-muted are
         translucent)."""
@@ -130,7 +129,6 @@ class PaintStyles:
 
         hit = component("transcript--hit")
         return cls(
-            pane=pane,
             selected=component("transcript--selected"),
             speaker=fore("transcript--speaker"),
             cursor=fore("transcript--cursor"),
@@ -161,10 +159,11 @@ class LinePainter:
     marks: Marks
     hits: re.Pattern[str] | None
     label_width: int  # the width the code lines were laid out for
+    pane: Style  # the pane's own style (its background and text colour)
     styles: PaintStyles
 
     def draw(self, line: Line, width: int, *, selected: bool) -> Strip:
-        base = self.styles.pane + (self.styles.selected if selected else Style())
+        base = self.pane + (self.styles.selected if selected else Style())
         if line.kind == "text":
             segments = self._text_line(line, base)
         elif line.kind == "speaker":
