@@ -8,6 +8,7 @@ is shown to catch a planted violation, so the checker itself cannot silently pas
 from __future__ import annotations
 
 import ast
+import builtins
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,3 +137,103 @@ def test_allowed_imports_pass():
     assert violations(PACKAGE / "agreement/units.py", "import numpy as np\n") == []
     assert violations(PACKAGE / "store/codes.py", "def f(s):\n    s._sql('SELECT 1')\n") == []
     assert violations(PACKAGE / "topics/fit.py", "def f():\n    import bertopic\n") == []
+
+
+# -- no mixins, no long modules ---------------------------------------------------------------
+
+MAX_LINES = 400
+
+
+def mixins(path: Path, source: str) -> list[str]:
+    """Classes that take a class of qualkit as one of several bases: a mixin that splits one
+    class over files while sharing all its state. Compose instead (an object the class owns,
+    with explicit arguments). Textual, stdlib and typing bases may be combined freely, and an
+    error may also be a builtin error (``class Busy(StorageError, TimeoutError)``)."""
+    tree = ast.parse(source)
+    where = path.relative_to(PACKAGE.parent)
+    ours = {node.name for node in ast.walk(tree) if isinstance(node, ast.ClassDef)}
+    modules = set()  # names bound to a module of qualkit: ``from qualkit.tui import widgets``
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith(
+                "qualkit")):
+            ours |= {a.asname or a.name for a in node.names}
+        elif isinstance(node, ast.Import):
+            modules |= {a.asname or a.name.split(".")[0] for a in node.names
+                        if _root(a.name) == "qualkit"}
+    modules |= ours  # ``panels.CodebookPanel`` after ``from qualkit.tui.widgets import panels``
+
+    def from_qualkit(base: ast.expr) -> bool:
+        if isinstance(base, ast.Name):
+            return base.id in ours
+        while isinstance(base, ast.Attribute):
+            base = base.value
+        return isinstance(base, ast.Name) and base.id in modules
+
+    out = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ClassDef) or len(node.bases) < 2:
+            continue
+        names = [ast.unparse(b) for b in node.bases]
+        if any(isinstance(getattr(builtins, n, None), type)
+               and issubclass(getattr(builtins, n), BaseException) for n in names):
+            continue
+        for base, name in zip(node.bases, names, strict=True):
+            if from_qualkit(base):
+                out.append(f"{where}:{node.lineno}: {node.name} mixes in {name}, a class of "
+                           "qualkit: compose (an object it owns) instead")
+    return out
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_class_is_split_over_mixins(path):
+    assert mixins(path, path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize(
+    ("where", "source"),
+    [
+        # The two mixins issue 11 took out, as they were.
+        ("tui/widgets/transcript.py",
+         "from textual.scroll_view import ScrollView\n"
+         "from qualkit.tui.widgets.transcript_paint import TranscriptPainting\n"
+         "class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):\n    pass\n"),
+        ("tui/screens/coding.py",
+         "from textual.screen import Screen\n"
+         "from qualkit.tui.screens.coding_links import CodingLinks\n"
+         "class CodingScreen(CodingLinks, Screen):\n    pass\n"),
+        ("tui/screens/coding.py",
+         "from textual.screen import Screen\n"
+         "from .coding_links import CodingLinks\n"
+         "class CodingScreen(Screen, CodingLinks):\n    pass\n"),
+        ("tui/app.py",
+         "from textual.app import App\nclass Keys:\n    pass\nclass QualkitApp(Keys, App):\n"
+         "    pass\n"),
+        ("tui/app.py",
+         "from textual.app import App\nimport qualkit.tui.parts\n"
+         "class QualkitApp(qualkit.tui.parts.Keys, App):\n    pass\n"),
+    ],
+)
+def test_a_planted_mixin_is_caught(where, source):
+    assert any("mixes in" in v for v in mixins(PACKAGE / where, source))
+
+
+def test_textual_stdlib_and_error_bases_combine_freely():
+    sources = [
+        "from textual.widgets import Static\nfrom textual.containers import Horizontal\n"
+        "class Bar(Static, Horizontal):\n    pass\n",
+        "from enum import Enum\nclass Kind(str, Enum):\n    pass\n",
+        "from typing import Generic, TypeVar\nT = TypeVar('T')\n"
+        "class Box(dict, Generic[T]):\n    pass\n",
+        "from qualkit.errors import StorageError\nclass Busy(StorageError, TimeoutError):\n"
+        "    pass\n",
+        "from textual.screen import Screen\nclass CodingScreen(Screen):\n    pass\n",
+    ]
+    for source in sources:
+        assert mixins(PACKAGE / "tui/app.py", source) == [], source
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_module_over_400_lines(path):
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    where = path.relative_to(PACKAGE.parent)
+    assert lines <= MAX_LINES, f"{where}: {lines} lines; split it by what it does, not into mixins"

@@ -1,5 +1,6 @@
 """Coding: a coder's session (toggle, undo, memos, completion), the codebook (YAML, edits), the
-lossless CSV exchange of codings, retrieval of a code's passages, and the key contract."""
+lossless CSV exchange of codings, retrieval of a code's passages, where to go next, and the key
+contract."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from qualkit.coding.codebook import (
     project_codebook,
 )
 from qualkit.coding.csv_io import CodingsImport, export_codings, import_codings
+from qualkit.coding.navigate import next_uncoded
 from qualkit.coding.passages import Passage, retrieve
 from qualkit.coding.session import CodingSession, Toggled
 
@@ -30,6 +32,7 @@ __all__ = [
     "export_codings",
     "import_codings",
     "load_codebook",
+    "next_uncoded",
     "parse_codebook",
     "project_codebook",
     "retrieve",

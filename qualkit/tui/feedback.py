@@ -1,10 +1,11 @@
 """Words for the status bar: counts with their plural, shares that never read "0%" once something
-is done, and what an undo or redo just did."""
+is done, what an undo or redo just did, and why a write failed."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from qualkit.errors import DiskFull, ProjectBusy, ProjectCorrupt, ProjectReadOnly, StorageError
 from qualkit.status import share  # noqa: F401  (the workbench's shares, as `status` prints them)
 
 if TYPE_CHECKING:
@@ -39,3 +40,14 @@ def describe_step(
     if action.startswith("reconcile."):
         return f"{verb} a reconciliation decision" + (f" on{where}" if where else "")
     return f"{verb} {action}"
+
+
+def storage_reason(exc: StorageError) -> str:
+    """``disk full`` in "NOT SAVED (disk full): press the key again"."""
+    reasons = {
+        ProjectBusy: "project busy",
+        DiskFull: "disk full",
+        ProjectReadOnly: "read-only",
+        ProjectCorrupt: "file damaged",
+    }
+    return next((r for t, r in reasons.items() if isinstance(exc, t)), "disk error")

@@ -1,4 +1,5 @@
-"""Laying a transcript out as terminal lines, without Textual: wrapping, and which line shows what.
+"""Laying a transcript out as terminal lines, without Textual: wrapping, which line shows what,
+and the selection over them.
 
 Kept apart from the widget so the arithmetic is tested directly and the widget only paints.
 """
@@ -87,3 +88,19 @@ class Layout:
         """First line and one past the last line of a visible segment."""
         start = self.first_line[row]
         return start, start + len(self.blocks[row])
+
+
+@dataclass
+class Selection:
+    """Rows (indexes into the visible segments) from ``anchor`` to ``cursor``, and in span mode
+    the words of the cursor's segment from ``word_anchor`` to ``word_cursor``."""
+
+    cursor: int = 0
+    anchor: int = 0
+    span_mode: bool = False
+    word_cursor: int = 0
+    word_anchor: int = 0
+
+    @property
+    def rows(self) -> range:
+        return range(min(self.cursor, self.anchor), max(self.cursor, self.anchor) + 1)

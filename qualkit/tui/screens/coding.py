@@ -14,20 +14,15 @@ from textual.timer import Timer
 from textual.widgets import Footer, OptionList
 
 from qualkit.coding import keys
+from qualkit.coding.navigate import next_uncoded
 from qualkit.coding.session import CodingSession
-from qualkit.errors import (
-    DiskFull,
-    ProjectBusy,
-    ProjectCorrupt,
-    ProjectReadOnly,
-    QualkitError,
-    StorageError,
-)
+from qualkit.errors import QualkitError, StorageError
 from qualkit.models import Code, Document, Segment
 from qualkit.store import Store
-from qualkit.tui.feedback import describe_step
+from qualkit.tui.feedback import describe_step, storage_reason
 from qualkit.tui.keys import bindings
-from qualkit.tui.screens.coding_links import CodingLinks
+from qualkit.tui.position import SavedPosition
+from qualkit.tui.screens.coding_dialogs import CodingDialogs
 from qualkit.tui.widgets.panels import CodebookPanel, DocumentList, StatusBar, code_depth
 from qualkit.tui.widgets.transcript import TranscriptView
 
@@ -35,7 +30,7 @@ if TYPE_CHECKING:
     from qualkit.store.history import Step
 
 
-class CodingScreen(CodingLinks, Screen):
+class CodingScreen(Screen):
     KEYS = keys.CODING
     BINDINGS = bindings(KEYS)
 
@@ -47,6 +42,7 @@ class CodingScreen(CodingLinks, Screen):
         self.document: Document | None = None
         self.filter_code: int | None = None
         self.last_action = "ready"
+        self.dialogs = CodingDialogs(self)
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
@@ -68,7 +64,7 @@ class CodingScreen(CodingLinks, Screen):
         self._counts_due: set[int] = set()
         self._side_panes_timer: Timer | None = None
         self._position_timer: Timer | None = None
-        self._saved_position = self.store.get_meta(f"tui.position.{self.coder.name}")
+        self.position = SavedPosition(self.store, self.coder.name)
         self.documents = self.store.documents.list()
         self.query_one(DocumentList).set_documents(self.documents)
         self.view.coder_id = self.coder.id
@@ -77,8 +73,8 @@ class CodingScreen(CodingLinks, Screen):
         self.reload_codes()
         self.refresh_progress()
         if self.documents:
-            document_id, ordinal = self._resume_point()
-            self.open_document(document_id, ordinal)
+            saved = self.position.resume({d.id for d in self.documents})
+            self.open_document(*(saved or (self.documents[0].id, None)))
         self.view.focus()
 
     def on_resize(self) -> None:
@@ -127,12 +123,9 @@ class CodingScreen(CodingLinks, Screen):
         coders = None if self.view.show_others else [self.coder.id]
         codings = self.store.codings.for_document(self.document.id, coder_ids=coders)
         memos = self.store.memos.list(document_id=self.document.id, coder_id=self.coder.id)
-        before = {i: [c.id for c in cs] for i, cs in self.view.by_segment.items()}
-        memos_before = set(self.view.memos)
+        before = self.view.marks()
         self.view.set_codings(codings, [(m.start, m.end) for m in memos if m.start is not None])
-        after = {i: [c.id for c in cs] for i, cs in self.view.by_segment.items()}
-        changed = {i for i in before.keys() | after.keys() if before.get(i) != after.get(i)}
-        changed |= memos_before ^ self.view.memos
+        changed = self.view.marks().changed_since(before)
         if relayout:
             self.view.relayout()
         else:
@@ -179,30 +172,14 @@ class CodingScreen(CodingLinks, Screen):
         self.last_action = message
         self.update_status()
 
-    def _resume_point(self) -> tuple[int, int | None]:
-        saved = self.store.get_meta(f"tui.position.{self.coder.name}")
-        ids = {d.id for d in self.documents}
-        if saved:
-            document_id, ordinal = (int(x) for x in saved.split(":"))
-            if document_id in ids:
-                return document_id, ordinal
-        return self.documents[0].id, None
-
     def remember_position(self) -> None:
         """Write where the coder is, if it changed since the last write: called half a second
         after moving, after every coding and on quitting, so that a killed terminal (or the
         palette's Quit) reopens where the coder was."""
         self._position_timer = None
         index = self.view.current_index
-        if self.document is None or index is None:
-            return
-        position = f"{self.document.id}:{self.segments[index].ordinal}"
-        if position != self._saved_position:
-            try:
-                self.store.set_meta(f"tui.position.{self.coder.name}", position)
-            except Exception:  # locked or disk full: a place is not worth a crash, and the
-                return  # next move or coding writes it again
-            self._saved_position = position
+        if self.document is not None and index is not None:
+            self.position.write(self.document.id, self.segments[index].ordinal)
 
     def _position_moved(self) -> None:
         # At most one write per half second while keys move the cursor: a timer that restarted
@@ -319,7 +296,7 @@ class CodingScreen(CodingLinks, Screen):
     def not_saved(self, exc: StorageError) -> None:
         """The project could not be written (busy, full, read-only): say so and keep working;
         nothing was half-written, so pressing the key again retries the whole action."""
-        self.done_action(f"NOT SAVED ({_storage_reason(exc)}): press the key again")
+        self.done_action(f"NOT SAVED ({storage_reason(exc)}): press the key again")
         self.notify(str(exc), severity="error", timeout=10)
 
     def _history(self, step: Step | None, done: str, verb: str) -> None:
@@ -329,18 +306,14 @@ class CodingScreen(CodingLinks, Screen):
         if step.action.startswith("codebook"):
             self.reload_codes()
         else:
-            self.query_one(CodebookPanel).set_codes(
-                self.codes,
-                self.query_one(CodebookPanel).depth,
-                self.store.codings.counts_by_code(self.coder.id),
-            )
+            panel = self.query_one(CodebookPanel)
+            counts = self.store.codings.counts_by_code(self.coder.id)
+            panel.set_codes(self.codes, panel.depth, counts)
         index = self._go_to_step(step)
         self.refresh_progress()
         names = {c.id: c.name for c in self.store.codes.list(include_retired=True)}
         document = self.document.name if self.document else None
-        self.done_action(
-            describe_step(step, done, codes=names, segment=index, document=document)
-        )
+        self.done_action(describe_step(step, done, codes=names, segment=index, document=document))
 
     def _go_to_step(self, step: Step) -> int | None:
         """Show what an undo or redo changed: open its document, put the cursor on its passage;
@@ -358,7 +331,7 @@ class CodingScreen(CodingLinks, Screen):
         index = next((i for i, s in enumerate(self.segments) if s.end > start), None)
         if index is not None:
             if index not in self.view.rows:
-                self.apply_filter(None)
+                self.dialogs.apply_filter(None)
             self.view.move_to_index(index)
         return index
 
@@ -369,28 +342,65 @@ class CodingScreen(CodingLinks, Screen):
         self.load_codings(relayout=True)
         self.done_action("showing all coders" if self.view.show_others else "showing only yours")
 
+    def action_next_uncoded(self) -> None:
+        view = self.view
+        mine = view.marks().coded()
+        row = next_uncoded(self.segments, view.rows, view.selection.cursor, self.roles, mine)
+        if row is None:
+            self.done_action("every segment here has your codes")
+        else:
+            view.move(row - view.selection.cursor)
+
+    def action_done(self) -> None:
+        if self.document is None:
+            return
+        try:
+            done = self.session.toggle_done(self.document.id)
+        except StorageError as exc:
+            self.not_saved(exc)
+            return
+        self._progress_current()
+        self.done_action("document marked done" if done else "document marked not done")
+
+    # The keys that open a dialog or another screen: what they do lives in ``CodingDialogs``.
+
+    def action_memo(self) -> None:
+        self.dialogs.memo()
+
+    def action_definition(self) -> None:
+        self.dialogs.definition()
+
+    def action_filter(self) -> None:
+        self.dialogs.filter()
+
+    def action_pick_code(self) -> None:
+        self.dialogs.pick_code()
+
+    def action_search(self) -> None:
+        self.dialogs.search()
+
+    def action_codebook(self) -> None:
+        self.dialogs.codebook()
+
+    def action_memos(self) -> None:
+        self.dialogs.memos()
+
+    def action_retrieve(self) -> None:
+        self.dialogs.retrieve()
+
     def action_joint(self) -> None:
-        from qualkit.tui.screens.joint import JointScreen
+        self.dialogs.joint()
 
-        def jump(target: tuple[int, int] | None) -> None:
-            self.after_other_screen()
-            if target is not None:
-                self.open_document(target[0])
-                self.view.move_to_index(next(i for i, s in enumerate(self.segments)
-                                             if s.end > target[1]))
+    def action_agreement(self) -> None:
+        self.dialogs.agreement()
 
-        self.app.push_screen(JointScreen(self.store, self.coder.name), jump)
+    def action_topics(self) -> None:
+        self.dialogs.topics()
+
+    def action_reconcile(self) -> None:
+        self.dialogs.reconcile()
 
     def action_quit(self) -> None:
         self.remember_position()
         self.app.exit()
 
-
-def _storage_reason(exc: StorageError) -> str:
-    reasons = {
-        ProjectBusy: "project busy",
-        DiskFull: "disk full",
-        ProjectReadOnly: "read-only",
-        ProjectCorrupt: "file damaged",
-    }
-    return next((r for t, r in reasons.items() if isinstance(exc, t)), "disk error")

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
 
-from rich.style import Style
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -17,34 +15,23 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from qualkit.models import Code, Coding, Segment
-from qualkit.tui.layout import GUTTER, Layout, Line, wrap
+from qualkit.tui.layout import GUTTER, Layout, Line, Selection, wrap
 from qualkit.tui.widgets.segment_codings import (
     index_codings,
     segments_overlapping,
     swap_codings,
 )
-from qualkit.tui.widgets.transcript_paint import TranscriptPainting
+from qualkit.tui.widgets.transcript_paint import (
+    LinePainter,
+    Marks,
+    PaintStyles,
+    hit_pattern,
+)
 
 _WORDS = re.compile(r"\S+")
 
 
-@dataclass
-class Selection:
-    """Rows (indexes into the visible segments) from ``anchor`` to ``cursor``, and in span mode
-    the words of the cursor's segment from ``word_anchor`` to ``word_cursor``."""
-
-    cursor: int = 0
-    anchor: int = 0
-    span_mode: bool = False
-    word_cursor: int = 0
-    word_anchor: int = 0
-
-    @property
-    def rows(self) -> range:
-        return range(min(self.cursor, self.anchor), max(self.cursor, self.anchor) + 1)
-
-
-class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
+class TranscriptView(ScrollView, can_focus=True):
     """Shows one document; the screen tells it what to show and moves the selection."""
 
     COMPONENT_CLASSES = {
@@ -108,7 +95,8 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
         self._versions: dict[int, int] = {}  # per segment: bumped when its codings change
         self._strips: LRUCache[tuple, Strip] = LRUCache(4096)
         self.hit_terms: tuple[str, ...] = ()  # the last search's words, highlighted
-        self._hit_regex = None
+        self._hits: re.Pattern[str] | None = None
+        self._styles: PaintStyles | None = None  # resolved on the first line drawn
 
     # -- what to show (called by the screen) ------------------------------------------------------
 
@@ -124,7 +112,7 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
     def set_hits(self, query: str) -> None:
         """Highlight the words of a search (each as a word prefix); an empty query clears."""
         self.hit_terms = tuple(w.casefold() for w in re.findall(r"\w+", query))
-        self._hit_regex = None
+        self._hits = hit_pattern(self.hit_terms)
         self._strips.clear()
         self.refresh()
 
@@ -173,7 +161,8 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
         self._strips.clear()
         width = self.text_width
         self._width = width
-        self.layout_.set_blocks([self._block(row, width) for row in range(len(self.rows))])
+        marks = self.marks()
+        self.layout_.set_blocks([self._block(row, width, marks) for row in range(len(self.rows))])
         self.virtual_size = Size(width + GUTTER, self.layout_.total)
         self.refresh()
         # Lines moved (a filter cleared, other coders' codes shown): bring the cursor back into
@@ -185,9 +174,10 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
         for index in indexes:
             self._versions[index] = self._versions.get(index, 0) + 1
         changed = False
+        marks = self.marks()
         for row, index in enumerate(self.rows):
             if index in indexes:
-                self.layout_.blocks[row] = self._block(row, self._width)
+                self.layout_.blocks[row] = self._block(row, self._width, marks)
                 changed = True
         if changed:
             self.layout_.reindex()
@@ -209,7 +199,7 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
         self.set_reactive(TranscriptView.virtual_size, size)
         self._scroll_update(size)
 
-    def _block(self, row: int, width: int) -> list[Line]:
+    def _block(self, row: int, width: int, marks: Marks) -> list[Line]:
         index = self.rows[row]
         segment = self.segments[index]
         lines: list[Line] = []
@@ -223,7 +213,7 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
             for i, (a, b) in enumerate(wrap(segment.text, width))
         ]
         if index in self.by_segment or index in self.memos:
-            rows = self._code_rows(index, width)  # the labels, wrapped to the pane's width
+            rows = marks.label_rows(index, width)  # the labels, wrapped to the pane's width
             if rows[0]:
                 lines += [Line(row, "codes", k) for k in range(len(rows))]
         return lines
@@ -240,12 +230,32 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
 
     # -- painting -------------------------------------------------------------------------------
 
-    def _component(self, name: str) -> Style:
-        """A component's foreground only (colour, weight), so that a selected line keeps its
-        background; colours come out resolved against the pane (theme colours such as
-        $text-muted are translucent)."""
-        full = self.get_component_rich_style(name)
-        return Style(color=full.color, bold=full.bold, italic=full.italic, reverse=full.reverse)
+    def marks(self) -> Marks:
+        """What the pane names on this document now (a snapshot: the screen sets the fields)."""
+        return Marks(self.codes, self.code_order, self.coder_id, self.coder_names,
+                     self.show_others, self.by_segment, self.memos)
+
+    def _painter(self) -> LinePainter:
+        if self._styles is None:
+            self._styles = PaintStyles.resolve(self.get_component_rich_style)
+        selection = self.selection
+        return LinePainter(
+            segments=self.segments,
+            rows=self.rows,
+            cursor=selection.cursor,
+            selected=selection.rows,
+            word_span=self.word_span() if selection.span_mode else None,
+            marks=self.marks(),
+            hits=self._hits,
+            label_width=self._width,
+            pane=self.rich_style,
+            styles=self._styles,
+        )
+
+    def notify_style_update(self) -> None:
+        # The theme or the CSS changed: Textual drops its component styles, and so do we.
+        super().notify_style_update()
+        self._styles = None
 
     def render_line(self, y: int) -> Strip:
         line = self.layout_.line(int(self.scroll_offset.y) + y)
@@ -266,7 +276,7 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
         )
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._draw(line, width, selected=key[3])
+            strip = self._painter().draw(line, width, selected=key[3])
             self._strips[key] = strip
         return strip
 
@@ -281,7 +291,7 @@ class TranscriptView(TranscriptPainting, ScrollView, can_focus=True):
 
     def codes_at(self, index: int) -> list[Code]:
         """The codes named under a segment (mine, and the others' when shown), once each."""
-        return list({code.id: code for _, code in self._code_labels(index)}.values())
+        return list({code.id: code for _, code in self.marks().labels(index)}.values())
 
     @property
     def selected_indexes(self) -> list[int]:
