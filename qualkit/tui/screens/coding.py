@@ -24,6 +24,7 @@ from qualkit.tui.keys import bindings
 from qualkit.tui.position import SavedPosition
 from qualkit.tui.screens.coding_dialogs import CodingDialogs
 from qualkit.tui.widgets.panels import CodebookPanel, DocumentList, StatusBar, code_depth
+from qualkit.tui.widgets.segment_codings import extent
 from qualkit.tui.widgets.transcript import TranscriptView
 
 if TYPE_CHECKING:
@@ -132,14 +133,6 @@ class CodingScreen(Screen):
             self.view.refresh_rows(changed)
         return changed
 
-    def _reload_range(self, code_id: int, low: int, high: int) -> None:
-        """After a key: swap this coder's codings of one code within [low, high) for what the
-        store now holds there, and repaint only their segments."""
-        assert self.document is not None
-        shown = self.view.shown_codings(self.coder.id, code_id, low, high)
-        now = self.store.codings.overlapping(self.document.id, self.coder.id, code_id, low, high)
-        self.view.refresh_rows(self.view.update_codings(shown, now))
-
     # -- status ---------------------------------------------------------------------------------
 
     def my_coverage(self) -> float:
@@ -244,9 +237,8 @@ class CodingScreen(Screen):
         # A toggle changes only this coder's codings of this code that overlap the selection,
         # and what replaces them stays within their extent: re-read just that range.
         first, last = min(s for s, _ in spans), max(e for _, e in spans)
-        before = self.view.shown_codings(self.coder.id, code.id, first, last)
-        low = min([first, *(c.start for c in before)])
-        high = max([last, *(c.end for c in before)])
+        low, high = extent(self.view.shown_codings(self.coder.id, code.id, first, last), first,
+                           last)
         try:
             result = self.session.toggle(self.document.id, code.id, spans)
         except StorageError as exc:
@@ -255,7 +247,9 @@ class CodingScreen(Screen):
         except QualkitError as exc:
             self.notify(str(exc), severity="error")
             return
-        self._reload_range(code.id, low, high)
+        shown = self.view.shown_codings(self.coder.id, code.id, low, high)
+        now = self.store.codings.overlapping(self.document.id, self.coder.id, code.id, low, high)
+        self.view.refresh_rows(self.view.update_codings(shown, now))
         self.done_action(("applied " if result.applied else "removed ") + code.name)
         self.remember_position()
         self._counts_due.add(code.id)

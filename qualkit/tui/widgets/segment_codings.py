@@ -25,6 +25,12 @@ def segments_overlapping(segments: list[Segment], starts: list[int], start: int,
     return range(first, bisect_left(starts, end))
 
 
+def extent(codings: list[Coding], start: int, end: int) -> tuple[int, int]:
+    """[start, end) widened to cover ``codings``: a toggle's codings are replaced by codings
+    within the extent of those it touched (merged, or cut around the selection)."""
+    return min([start, *(c.start for c in codings)]), max([end, *(c.end for c in codings)])
+
+
 def index_codings(segments: list[Segment], starts: list[int], codings: list[Coding],
                   coder_id: int) -> tuple[dict[int, list[Coding]], set[int]]:
     """Codings by segment index, and the segments holding a coding of ``coder_id``."""
