@@ -18,6 +18,7 @@ from pathlib import Path
 from tests.process_helpers import (
     ROOT,
     codings_csv,
+    codings_of,
     env,
     integrity,
     kill,
@@ -39,16 +40,7 @@ class Outcome:
 
 
 def _covered(project: Path, coder: str, acks) -> list:
-    conn = sqlite3.connect(project)
-    try:
-        rows = conn.execute(
-            'SELECT c.code_id, c.start, c."end" FROM codings c JOIN coders k ON k.id = c.coder_id '
-            "WHERE k.name = ?",
-            [coder],
-        ).fetchall()
-    finally:
-        conn.close()
-    return missing(acks, set(rows))
+    return missing(acks, codings_of(project, coder))
 
 
 def kills_in_a_coding_loop(project: Path, *, kills: int, seed: int = 0) -> Outcome:
