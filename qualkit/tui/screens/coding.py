@@ -108,7 +108,7 @@ class CodingScreen(Screen):
         self.segments: list[Segment] = self.store.documents.segments(document_id)
         self.roles = self.store.documents.speakers(document_id)
         self.filter_code = None
-        self.view.show_document(self.segments)
+        self.view.show_document(self.segments, layout=False)
         self.load_codings(relayout=True)
         if ordinal is not None:
             self.view.move_to_index(min(ordinal, len(self.segments) - 1))

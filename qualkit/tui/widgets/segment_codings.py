@@ -31,6 +31,15 @@ def extent(codings: list[Coding], start: int, end: int) -> tuple[int, int]:
     return min([start, *(c.start for c in codings)]), max([end, *(c.end for c in codings)])
 
 
+def codings_of(segments: list[Segment], starts: list[int], by_segment: dict[int, list[Coding]],
+               coder_id: int, code_id: int, start: int, end: int) -> list[Coding]:
+    """The indexed codings of one coder and code that overlap [start, end)."""
+    found = {c.id: c for i in segments_overlapping(segments, starts, start, end)
+             for c in by_segment.get(i, ())
+             if c.coder_id == coder_id and c.code_id == code_id and c.overlaps(start, end)}
+    return list(found.values())
+
+
 def index_codings(segments: list[Segment], starts: list[int], codings: list[Coding],
                   coder_id: int) -> tuple[dict[int, list[Coding]], set[int]]:
     """Codings by segment index, and the segments holding a coding of ``coder_id``."""

@@ -17,6 +17,7 @@ from textual.strip import Strip
 from qualkit.models import Code, Coding, Segment
 from qualkit.tui.layout import GUTTER, Layout, Line, Selection, wrap
 from qualkit.tui.widgets.segment_codings import (
+    codings_of,
     index_codings,
     segments_overlapping,
     swap_codings,
@@ -100,13 +101,15 @@ class TranscriptView(ScrollView, can_focus=True):
 
     # -- what to show (called by the screen) ------------------------------------------------------
 
-    def show_document(self, segments: list[Segment], rows: list[int] | None = None) -> None:
+    def show_document(self, segments: list[Segment], *, layout: bool = True) -> None:
+        """Show ``segments``; ``layout=False`` if the caller lays out next (with the codings)."""
         self.segments = segments
         self.starts = [s.start for s in segments]  # for finding a span's segments by bisection
-        self.rows = list(range(len(segments))) if rows is None else rows
+        self.rows = list(range(len(segments)))
         self._home: int | None = None
         self.selection = Selection()
-        self.relayout()
+        if layout:
+            self.relayout()
         self.scroll_to(y=0, animate=False)
 
     def set_hits(self, query: str) -> None:
@@ -135,10 +138,8 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def shown_codings(self, coder_id: int, code_id: int, start: int, end: int) -> list[Coding]:
         """The codings on screen of one coder and code that overlap [start, end)."""
-        found = {c.id: c for i in segments_overlapping(self.segments, self.starts, start, end)
-                 for c in self.by_segment.get(i, ())
-                 if c.coder_id == coder_id and c.code_id == code_id and c.overlaps(start, end)}
-        return list(found.values())
+        return codings_of(self.segments, self.starts, self.by_segment, coder_id, code_id,
+                          start, end)
 
     def set_filter(self, rows: list[int]) -> None:
         # A filter that shows nothing has no cursor: keep the segment it left, for the next one.
@@ -165,8 +166,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self.layout_.set_blocks([self._block(row, width, marks) for row in range(len(self.rows))])
         self.virtual_size = Size(width + GUTTER, self.layout_.total)
         self.refresh()
-        # Lines moved (a filter cleared, other coders' codes shown): bring the cursor back into
-        # view once the new height is laid out; scrolling now would be clamped to the old one.
+        # Lines moved: bring the cursor back once the new height is laid out (not now: clamped).
         self.call_after_refresh(self.scroll_to_cursor)
 
     def refresh_rows(self, indexes: set[int]) -> None:
