@@ -3,20 +3,12 @@ terminal or the palette's Quit reopens where the coder was (issue 9, §4)."""
 
 from __future__ import annotations
 
-import fcntl
-import os
-import signal
-import struct
-import subprocess
-import sys
-import termios
-import threading
 import time
 
 from qualkit.store import Store
 from qualkit.tui.app import make_app
 
-from .conftest import ROOT
+from .pty_helpers import Terminal
 from .test_tui import mine, screen, segments
 
 
@@ -34,46 +26,10 @@ def wait_for(predicate, timeout: float = 60.0) -> bool:
     return False
 
 
-class Terminal:
-    """`qualkit code` in a pseudo-terminal of 120×40, as a coder runs it."""
-
-    def __init__(self, project, coder="ana") -> None:
-        master, slave = os.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm-256color"}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "qualkit", "code", str(project), "--coder", coder],
-            stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
-        )
-        os.close(slave)
-        self.master, self.output = master, bytearray()
-        threading.Thread(target=self._drain, daemon=True).start()
-
-    def _drain(self) -> None:
-        while True:
-            try:
-                data = os.read(self.master, 65536)
-            except OSError:
-                return
-            if not data:
-                return
-            self.output += data
-
-    def type(self, keys: str) -> None:
-        for key in keys:
-            os.write(self.master, key.encode())
-            time.sleep(0.05)
-
-    def kill(self) -> None:
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-        os.close(self.master)
-
-
 def test_a_killed_workbench_reopens_where_the_coder_was(sample_project):
     with Store.open(sample_project) as store:
         document = store.documents.by_name("fg_case_managers.docx")
-    terminal = Terminal(sample_project)
+    terminal = Terminal("code", str(sample_project), "--coder", "ana")
     try:
         assert wait_for(lambda: b"segment 1/" in terminal.output), terminal.output[-2000:]
         terminal.type("jjjj")
