@@ -165,20 +165,24 @@ class CodingDialogs:
         screen.refresh_progress()
         screen.update_status()
 
+    def jump(self, target: tuple[int, int] | None) -> None:
+        """Open ``target``'s document (id, offset) with the cursor on the segment at the
+        offset; what the memos, passages and joint screens return."""
+        if target is None:
+            return
+        screen = self.screen
+        document_id, offset = target
+        screen.open_document(document_id)
+        screen.view.move_to_index(next((i for i, s in enumerate(screen.segments)
+                                        if s.end > offset), 0))
+
     def memos(self) -> None:
         from qualkit.tui.screens.memos import MemosScreen
 
         screen = self.screen
 
-        def jump(target: tuple[int, int] | None) -> None:
-            if target is not None:
-                document_id, offset = target
-                screen.open_document(document_id)
-                index = next((i for i, s in enumerate(screen.segments) if s.end > offset), 0)
-                screen.view.move_to_index(index)
-
         memos = MemosScreen(screen.store, screen.coder.name, blind=not screen.view.show_others)
-        screen.app.push_screen(memos, jump)
+        screen.app.push_screen(memos, self.jump)
 
     def retrieve(self) -> None:
         from qualkit.tui.screens.passages import PassagesScreen
@@ -192,10 +196,7 @@ class CodingDialogs:
 
         def jump(target: tuple[int, int] | None) -> None:
             if target is not None:
-                document_id, offset = target
-                screen.open_document(document_id)
-                index = next((i for i, s in enumerate(screen.segments) if s.end > offset), 0)
-                screen.view.move_to_index(index)
+                self.jump(target)
                 screen.done_action("jumped to a passage")
 
         coder = None if screen.view.show_others else screen.coder.name
@@ -208,10 +209,7 @@ class CodingDialogs:
 
         def jump(target: tuple[int, int] | None) -> None:
             self.after_other_screen()
-            if target is not None:
-                screen.open_document(target[0])
-                screen.view.move_to_index(next(i for i, s in enumerate(screen.segments)
-                                               if s.end > target[1]))
+            self.jump(target)
 
         screen.app.push_screen(JointScreen(screen.store, screen.coder.name), jump)
 
