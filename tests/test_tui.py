@@ -219,7 +219,7 @@ async def test_clicks_select_a_segment_and_apply_a_code(sample_project):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         view = screen(app).view
-        kinds = [line.kind for line in view.layout_.blocks[4]]
+        kinds = [line.kind for line in view.layout_.block(4)]
         target_line = view.layout_.span(4)[0] + kinds.index("text")  # the 5th segment's text
         await pilot.click("#transcript", offset=(10, target_line + 1))  # + 1: the border
         await pilot.pause()

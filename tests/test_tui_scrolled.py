@@ -66,7 +66,7 @@ async def test_extending_while_scrolled_marks_every_selected_line(sample_project
         view = coding.view
         marked = [text for text, _ in drawn(view) if text[1:2] in ("▶", "┃")]
         text_lines = sum(
-            line.kind == "text" for row in (91, 92, 93) for line in view.layout_.blocks[row]
+            line.kind == "text" for row in (91, 92, 93) for line in view.layout_.block(row)
         )
         assert len(marked) == text_lines  # every line of the three, and no stale mark
         assert arrows(view) == [segs[91].text[:30]]

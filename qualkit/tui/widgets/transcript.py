@@ -15,7 +15,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from qualkit.models import Code, Coding, Segment
-from qualkit.tui.layout import GUTTER, Layout, Line, Selection, wrap
+from qualkit.tui.layout import GUTTER, Layout, Selection
 from qualkit.tui.widgets.segment_codings import (
     codings_of,
     index_codings,
@@ -26,6 +26,7 @@ from qualkit.tui.widgets.transcript_paint import (
     LinePainter,
     Marks,
     PaintStyles,
+    RowShapes,
     hit_pattern,
 )
 
@@ -120,9 +121,13 @@ class TranscriptView(ScrollView, can_focus=True):
         self.refresh()
 
     def set_codes(self, codes: list[Code]) -> None:
-        self._strips.clear()  # names and colours may have changed
+        renamed = [(c.id, c.name) for c in codes] != [(c.id, c.name) for c in self.codes.values()]
         self.codes = {c.id: c for c in codes}
         self.code_order = {c.id: i for i, c in enumerate(codes)}
+        if renamed and self.segments:  # labels renamed or reordered may wrap to other heights
+            self.relayout()
+        else:
+            self._strips.clear()  # colours may have changed
 
     def set_codings(self, codings: list[Coding], memo_spans: list[tuple[int, int]]) -> None:
         """Index codings and memos by segment; call ``relayout`` or ``refresh_rows`` after."""
@@ -160,27 +165,31 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def relayout(self) -> None:
         self._strips.clear()
-        width = self.text_width
-        self._width = width
-        marks = self.marks()
-        self.layout_.set_blocks([self._block(row, width, marks) for row in range(len(self.rows))])
-        self.virtual_size = Size(width + GUTTER, self.layout_.total)
+        if not self.scrollable_content_region.width:
+            # Not on screen yet: laying out now would wrap at a guessed width and then again at
+            # the real one. The first resize lays the document out once, at its width.
+            self._width = 0
+            self.layout_.reset([], lambda row: [])
+            return
+        self._width = self.text_width
+        shapes = self._shapes()
+        self.layout_.reset(list(map(shapes.height, range(len(self.rows)))), shapes.lines)
+        self.virtual_size = Size(self._width + GUTTER, self.layout_.total)
         self.refresh()
         # Lines moved: bring the cursor back once the new height is laid out (not now: clamped).
         self.call_after_refresh(self.scroll_to_cursor)
 
     def refresh_rows(self, indexes: set[int]) -> None:
         """Re-lay out the segments (indexes into ``segments``) whose codings or memos changed."""
+        shapes = self._shapes()
+        heights = {}
         for index in indexes:
             self._versions[index] = self._versions.get(index, 0) + 1
-        changed = False
-        marks = self.marks()
-        for row, index in enumerate(self.rows):
-            if index in indexes:
-                self.layout_.blocks[row] = self._block(row, self._width, marks)
-                changed = True
-        if changed:
-            self.layout_.reindex()
+            row = bisect_left(self.rows, index)  # rows are in document order
+            if self._width and row < len(self.rows) and self.rows[row] == index:
+                heights[row] = shapes.height(row)
+        if heights:
+            self.layout_.change(heights, shapes.lines)
             self._set_height(self.layout_.total)
         self.refresh()
 
@@ -199,29 +208,8 @@ class TranscriptView(ScrollView, can_focus=True):
         self.set_reactive(TranscriptView.virtual_size, size)
         self._scroll_update(size)
 
-    def _block(self, row: int, width: int, marks: Marks) -> list[Line]:
-        index = self.rows[row]
-        segment = self.segments[index]
-        lines: list[Line] = []
-        if self._starts_turn(row):
-            if row:
-                lines.append(Line(row, "gap"))
-            if segment.speaker:
-                lines.append(Line(row, "speaker"))
-        lines += [
-            Line(row, "text", a, b, first=i == 0)
-            for i, (a, b) in enumerate(wrap(segment.text, width))
-        ]
-        if index in self.by_segment or index in self.memos:
-            rows = marks.label_rows(index, width)  # the labels, wrapped to the pane's width
-            if rows[0]:
-                lines += [Line(row, "codes", k) for k in range(len(rows))]
-        return lines
-
-    def _starts_turn(self, row: int) -> bool:
-        if row == 0:
-            return True
-        return self.segments[self.rows[row]].turn != self.segments[self.rows[row - 1]].turn
+    def _shapes(self) -> RowShapes:
+        return RowShapes(self.segments, self.rows, self.marks(), self._width)
 
     def on_resize(self) -> None:
         if self.segments and self.text_width != self._width:
@@ -338,12 +326,12 @@ class TranscriptView(ScrollView, can_focus=True):
         # scroll offset itself; subtracting it here too marked lines above the pane as dirty, so
         # once scrolled the old cursor and words stayed drawn where they were.
         for row in rows:
-            if 0 <= row < len(self.layout_.blocks):
+            if 0 <= row < len(self.layout_.heights):
                 start, end = self.layout_.span(row)
                 self.refresh_lines(start, end - start)
 
     def scroll_to_cursor(self) -> None:
-        if not self.rows:
+        if not self.rows or not self._width:
             return
         start, end = self.layout_.span(self.selection.cursor)
         top, height = int(self.scroll_offset.y), self.scrollable_content_region.height

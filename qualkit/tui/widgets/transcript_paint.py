@@ -1,5 +1,6 @@
-"""Drawing one line of the transcript pane: the gutter, coded spans in their code's colour, the
-speaker, and the codes named under a segment.
+"""Laying out and drawing the transcript pane's lines: how many lines each segment takes
+(``RowShapes``), and one line drawn (``LinePainter``): the gutter, coded spans in their code's
+colour, the speaker, and the codes named under a segment.
 
 ``TranscriptView`` owns the state; on a cache miss it hands a ``LinePainter`` an immutable
 snapshot of what the line needs (segments, selection, ``Marks``, search hits, ``PaintStyles``),
@@ -17,7 +18,7 @@ from rich.style import Style
 from textual.strip import Strip
 
 from qualkit.models import Code, Coding, Segment
-from qualkit.tui.layout import GUTTER, Line
+from qualkit.tui.layout import GUTTER, Line, wrap
 
 # Distinct hues for codes that have no colour of their own (readable on light and dark themes).
 FALLBACK_COLORS = (
@@ -102,6 +103,46 @@ class Marks:
             rows[-1].extend(item)
             used += size
         return rows
+
+
+@dataclass(frozen=True)
+class RowShapes:
+    """How each visible segment (row) is laid out at ``width``: a gap and the speaker where a
+    turn starts, the wrapped text, the code labels under it. Heights are worked out for every
+    row when the pane lays out; the lines themselves only for the rows drawn."""
+
+    segments: Sequence[Segment]
+    rows: Sequence[int]  # visible segments: indexes into ``segments``
+    marks: Marks
+    width: int
+
+    def parts(self, row: int) -> tuple[list[str], list[tuple[int, int]], int]:
+        """Kinds of the lines above the text, the text's line offsets, how many code lines."""
+        index = self.rows[row]
+        segment = self.segments[index]
+        above = []
+        if row == 0 or segment.turn != self.segments[self.rows[row - 1]].turn:
+            if row:
+                above.append("gap")
+            if segment.speaker:
+                above.append("speaker")
+        labels = 0
+        if index in self.marks.by_segment or index in self.marks.memos:
+            found = self.marks.label_rows(index, self.width)  # wrapped to the pane's width
+            labels = len(found) if found[0] else 0
+        return above, wrap(segment.text, self.width), labels
+
+    def height(self, row: int) -> int:
+        above, text, labels = self.parts(row)
+        return len(above) + len(text) + labels
+
+    def lines(self, row: int) -> list[Line]:
+        above, text, labels = self.parts(row)
+        return [
+            *(Line(row, kind) for kind in above),
+            *(Line(row, "text", a, b, first=i == 0) for i, (a, b) in enumerate(text)),
+            *(Line(row, "codes", k) for k in range(labels)),
+        ]
 
 
 @dataclass(frozen=True)
