@@ -290,6 +290,12 @@ ALTER TABLE segments ADD COLUMN start_time REAL;
 ALTER TABLE segments ADD COLUMN end_time REAL;
 """
 
+# The search index is filled by the store after each batch of segments, in one INSERT ... SELECT,
+# not by a trigger per row: the trigger cost 1.8 s of a 5 MB import's 3.3 s (measured 2026-12-07).
+M010_BULK_SEARCH_INDEX = """
+DROP TRIGGER segments_fts_insert;
+"""
+
 
 def register(migrations) -> None:
     """Attach qualkit's migrations, in order, to a ``sqlite_utils.Migrations`` set."""
@@ -332,4 +338,8 @@ def register(migrations) -> None:
     def m009_segment_times(db: Database) -> None:
         # Seconds from the recording's start, where the transcript says (captions, timestamps).
         _script(db, M009_SEGMENT_TIMES)
+
+    @migrations(name="m010_bulk_search_index")
+    def m010_bulk_search_index(db: Database) -> None:
+        _script(db, M010_BULK_SEARCH_INDEX)
 
