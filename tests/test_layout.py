@@ -99,3 +99,22 @@ async def test_a_long_document_opens_without_laying_out_every_line(sample_projec
         assert len(view.layout_._blocks) < 40  # only the rows on screen were made
         # The heights that were worked out without the lines agree with the lines.
         assert all(len(view.layout_.block(r)) == h for r, h in enumerate(view.layout_.heights))
+
+
+async def test_every_word_drawn_fits_beside_the_scrollbar(sample_project):
+    # Laid out before the scrollbar came, lines were two cells too wide and the pane cut the
+    # last word of many lines ("progra" for "program").
+    app = make_app(sample_project, "ana")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        coding = screen(app)  # the first document, laid out as the workbench came up
+        view = coding.view
+        assert view.show_vertical_scrollbar and view._width == view.text_width
+        drawn = 0
+        for y in range(view.scrollable_content_region.height):
+            line = view.layout_.line(int(view.scroll_offset.y) + y)
+            if line is not None and line.kind == "text":
+                text = coding.segments[view.rows[line.row]].text[line.start : line.end].rstrip()
+                assert text in view.render_line(y).text
+                drawn += 1
+        assert drawn > 20

@@ -172,12 +172,22 @@ class TranscriptView(ScrollView, can_focus=True):
             self.layout_.reset([], lambda row: [])
             return
         self._width = self.text_width
+        if len(self.rows) > self.size.height and not self.show_vertical_scrollbar:
+            self._width -= self.styles.scrollbar_size_vertical  # it is coming: wrap beside it
         shapes = self._shapes()
         self.layout_.reset(list(map(shapes.height, range(len(self.rows)))), shapes.lines)
         self.virtual_size = Size(self._width + GUTTER, self.layout_.total)
         self.refresh()
-        # Lines moved: bring the cursor back once the new height is laid out (not now: clamped).
-        self.call_after_refresh(self.scroll_to_cursor)
+        self.call_after_refresh(self._laid_out)
+
+    def _laid_out(self) -> None:
+        # The new height may have brought or removed the scrollbar, which narrows or widens the
+        # text: wrap again at the width there is now (narrower never needs fewer lines, so this
+        # settles). Then bring the cursor back (not before: scrolling is clamped to the height).
+        if self._width and self.text_width != self._width:
+            self.relayout()
+        else:
+            self.scroll_to_cursor()
 
     def refresh_rows(self, indexes: set[int]) -> None:
         """Re-lay out the segments (indexes into ``segments``) whose codings or memos changed."""
@@ -191,19 +201,19 @@ class TranscriptView(ScrollView, can_focus=True):
         if heights:
             self.layout_.change(heights, shapes.lines)
             self._set_height(self.layout_.total)
+            if self.selection.cursor in heights:  # its new code line stays in view
+                self.scroll_to_cursor()
         self.refresh()
 
     def _set_height(self, total: int) -> None:
-        """Grow or shrink the scrollable height without a layout pass of the whole screen.
-
-        Assigning ``virtual_size`` re-lays out every widget (about 30 ms here); a code line added
-        under a segment changes only this pane's content, so set it quietly and update the
-        scrollbar. When the scrollbar appears or disappears, do the full layout.
-        """
+        """Grow or shrink the scrollable height quietly: assigning ``virtual_size`` re-lays out
+        every widget (30 ms), for a code line that changes only this pane. Not so when the
+        scrollbar comes or goes: that changes the width too."""
         size = Size(self._width + GUTTER, total)
         height = self.scrollable_content_region.height
         if (total > height) != (self.virtual_size.height > height):
             self.virtual_size = size
+            self.call_after_refresh(self._laid_out)
             return
         self.set_reactive(TranscriptView.virtual_size, size)
         self._scroll_update(size)
