@@ -8,6 +8,7 @@ segments, and measures in fresh processes, round-robin over the sizes and the re
           (target <= 1 s); the process imports qualkit and Textual and opens the project;
   open:   inside that process, opening the document again from scratch to its first painted
           frame, median of 3 (target <= 0.5 s);
+  peak memory: the child's peak resident set size (the largest over the rounds);
   reference: a bare ``python -c pass`` in the same rounds, so a busy machine shows as a larger
           reference rather than as a slower qualkit.
 
@@ -36,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Run in a child process: launch the workbench on PROJECT, wait for the coding screen, then open
 # the document three more times; prints the times as JSON.
 CHILD = r"""
-import asyncio, json, statistics, sys, time
+import asyncio, json, resource, statistics, sys, time
 spawned = float(sys.argv[2])
 from qualkit.tui.app import make_app
 
@@ -53,8 +54,9 @@ async def main():
             screen.open_document(screen.documents[0].id)
             screen.call_after_refresh(lambda: done.set_result(time.perf_counter() - started))
             opens.append(await done)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MB on Linux
         print(json.dumps({"launch": launch, "open": statistics.median(opens),
-                          "segments": len(screen.segments)}))
+                          "segments": len(screen.segments), "peak_mb": peak}))
 
 asyncio.run(main())
 """
@@ -125,15 +127,17 @@ def main() -> None:
     ref = statistics.median(refs)
     load = os.getloadavg()[0]
     print(f"load average {load:.1f}; reference (python -c pass) median {ref * 1000:.0f} ms")
-    print("| document | segments | launch to interactive (median) | open again (median) |")
-    print("|---|---|---|---|")
+    print("| document | segments | launch to interactive (median) | open again (median) "
+          "| peak memory |")
+    print("|---|---|---|---|---|")
     for size in args.sizes:
         runs = results[size]
         launch = statistics.median(r["launch"] for r in runs)
         opened = statistics.median(r["open"] for r in runs)
         print(
             f"| {size:g} MB | {runs[0]['segments']:,} | {launch * 1000:.0f} ms "
-            f"({launch / ref:.0f}× ref) | {opened * 1000:.0f} ms ({opened / ref:.1f}× ref) |"
+            f"({launch / ref:.0f}× ref) | {opened * 1000:.0f} ms ({opened / ref:.1f}× ref) | "
+            f"{max(r['peak_mb'] for r in runs):.0f} MB |"
         )
 
 

@@ -1,7 +1,7 @@
 """Does a coding key in the workbench cost the same at the 5,000th coding as at the first?
 
 One document of 20,000 sentence segments (about 2 MB). Two measurements, both timed inside the
-app from the key handler to the frame after the repaint (Pilot's own waits not counted):
+app from the key's arrival to the frame after the repaint (Pilot's own waits not counted):
 
 * **flat?** the coder already holds N codings in the document (N = 0, 2,500, 10,000, spread over
   the codebook's codes), then applies codes to 150 segments; p50/p95 per N and the ratio of each

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from qualkit.store import Store
+from qualkit.tui.collector import Collector
 
 BACKUP_EVERY_S = 3600.0
 
@@ -36,13 +37,23 @@ class QualkitApp(App[None]):
         # A key waits this long for another process's write (an import's final transaction);
         # past it the screen says "NOT SAVED … press the key again" instead of freezing.
         self.store.write_wait = 10.0
+        self.collector = Collector(self.set_timer)
+        # When the last key or click arrived (Textual's monotonic clock): a benchmark's latency
+        # counts from there, so time spent waiting behind anything else is counted too.
+        self.input_arrived: float | None = None
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self.input_arrived = event.time
+            self.collector.key()
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         from qualkit.tui.screens.coding import CodingScreen
 
         self.sub_title = f"{self.project.name} · coder {self.coder}"
         self.push_screen(CodingScreen(self.store, self.coder, show_all=self.show_all))
-        self.call_after_refresh(_settle_garbage_collector)
+        self.call_after_refresh(self.collector.settle)
         self.set_interval(BACKUP_EVERY_S, self.rolling_backup)
 
     def rolling_backup(self) -> None:
@@ -60,6 +71,7 @@ class QualkitApp(App[None]):
         self.run_worker(work, thread=True, group="backup", exclusive=True, exit_on_error=False)
 
     def on_unmount(self) -> None:
+        self.collector.release()
         self.store.close()
 
     def action_help(self) -> None:
@@ -131,20 +143,6 @@ def _redact_screen(app: QualkitApp):
     from qualkit.tui.screens.redact import RedactScreen
 
     return RedactScreen(app.store, app.coder)
-
-
-def _settle_garbage_collector() -> None:
-    """Keep full garbage collections out of the way of key presses.
-
-    Measured on the 100k-segment benchmark: Python's oldest-generation collections ran about
-    once every 20 key presses and took up to 120 ms, the whole tail of the key-to-repaint
-    latency. Objects alive once the screen is up (modules, the codebook, the open document)
-    are frozen out of collection, and full collections are made ten times rarer; reference
-    counting and the young generations still free almost everything.
-    """
-    gc.freeze()
-    young, middle, _ = gc.get_threshold()
-    gc.set_threshold(young, middle, 1000)
 
 
 def make_app(

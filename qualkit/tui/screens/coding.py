@@ -230,7 +230,7 @@ class CodingScreen(Screen):
 
     def toggle(self, code: Code) -> None:
         """Apply or remove ``code`` on the selection: committed, then repainted."""
-        started = time.perf_counter()
+        started = getattr(self.app, "input_arrived", None) or time.monotonic()
         spans = self.view.selected_spans()
         if self.document is None or not spans:
             return
@@ -258,7 +258,7 @@ class CodingScreen(Screen):
         self._side_panes_timer = self.set_timer(0.4, self._update_side_panes)
         latencies = getattr(self.app, "latencies", None)
         if latencies is not None:
-            self.call_after_refresh(lambda: latencies.append(time.perf_counter() - started))
+            self.call_after_refresh(lambda: latencies.append(time.monotonic() - started))
 
     def _update_side_panes(self) -> None:
         """Counts in the codebook pane and this document's progress, a moment after the last
