@@ -16,6 +16,7 @@ async def test_a_full_collection_runs_when_the_keys_pause_and_not_while_they_com
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert gc.get_freeze_count() > 0  # what was alive with the first screen is left alone
+        assert gc.get_threshold()[2] == 1000  # automatic full collections are rare
         collector = app.collector
         for _ in range(6):  # keys 0.1 s apart: no sweep in between
             await pilot.press("j", "1")

@@ -51,6 +51,7 @@ class QualkitApp(App[None]):
     def on_mount(self) -> None:
         from qualkit.tui.screens.coding import CodingScreen
 
+        self.collector.start()
         self.sub_title = f"{self.project.name} · coder {self.coder}"
         self.push_screen(CodingScreen(self.store, self.coder, show_all=self.show_all))
         self.call_after_refresh(self.collector.settle)
