@@ -154,8 +154,7 @@ class TranscriptView(ScrollView, can_focus=True):
         row = bisect_left(rows, current) if current is not None else 0
         self.selection = Selection(cursor=min(row, max(len(rows) - 1, 0)))
         self.selection.anchor = self.selection.cursor
-        self.relayout()
-        self.scroll_to_cursor()
+        self.relayout()  # which brings the cursor into view once laid out
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -224,7 +223,6 @@ class TranscriptView(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         if self.segments and self.text_width != self._width:
             self.relayout()
-            self.scroll_to_cursor()
 
     # -- painting -------------------------------------------------------------------------------
 
